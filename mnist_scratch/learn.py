@@ -1,0 +1,227 @@
+"""Train a network on MNIST from the command line.
+
+Examples:
+    python -m mnist_scratch.learn                          # 3 epochs, a few minutes
+    python -m mnist_scratch.learn --epochs 30 --save net.json   # the book's full run
+    python -m mnist_scratch.learn --sizes 784 10 --eta 1.0  # a single-layer network
+    python -m mnist_scratch.learn --limit 10000 --epochs 1  # a quick look (under a minute)
+    python -m mnist_scratch.learn --data-dir ~/mnist        # MNIST files somewhere else
+
+Per epoch it prints the accuracy on the 10,000 validation images (the last
+10,000 of the training file, which it never trains on); at the end it scores
+the best epoch's network once on the 10,000 test images. With --save, the best
+network so far (by validation accuracy) is written after every epoch that
+improves on it, so Ctrl-C loses nothing.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from .datasets import DataError, load_mnist
+from .network import INITS, Network
+from .progress import Progress, format_seconds
+from .training import TrainingDiverged, evaluate, sgd
+
+# Defaults: the book's setup (Nielsen, chapter 1), except the number of epochs,
+# kept small so that a first run takes a few minutes; --epochs 30 is the book's.
+DEFAULT_SIZES = [784, 30, 10]  # neurons per layer: 28x28 inputs, 30 hidden, 10 digits
+DEFAULT_EPOCHS = 3             # passes over the 50,000 training images
+DEFAULT_MINI_BATCH_SIZE = 10   # examples per gradient step
+DEFAULT_ETA = 3.0              # learning rate
+DEFAULT_SEED = 1               # seeds the initial weights and the shuffles
+FULL_RUN = "python -m mnist_scratch.learn --epochs 30 --save mnist-784-30-10.json"
+
+
+class CommandError(Exception):
+    """A problem with the command line or its inputs, reported as one line."""
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
+    return value
+
+
+def non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be at least 0, got %d" % value)
+    return value
+
+
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number" % text) from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
+    return value
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m mnist_scratch.learn",
+        description="Train a sigmoid network on MNIST by mini-batch SGD, in pure Python.",
+        epilog="The book's full setup: " + FULL_RUN)
+    parser.add_argument("--sizes", type=positive_int, nargs="+", default=DEFAULT_SIZES,
+                        metavar="N", help="layer sizes, input first (default: 784 30 10)")
+    parser.add_argument("--epochs", type=non_negative_int, default=DEFAULT_EPOCHS,
+                        help="passes over the training data (default: %(default)s)")
+    parser.add_argument("--mini-batch-size", type=positive_int, default=DEFAULT_MINI_BATCH_SIZE,
+                        metavar="M", help="examples per gradient step (default: %(default)s)")
+    parser.add_argument("--eta", type=positive_float, default=DEFAULT_ETA,
+                        help="learning rate (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="random seed for weights and shuffles (default: %(default)s)")
+    parser.add_argument("--init", choices=INITS, default="scaled",
+                        help="initial weights: scaled = N(0, 1/inputs) (default), standard = "
+                             "N(0, 1) as in the book's network.py, zeros")
+    parser.add_argument("--limit", type=positive_int, default=None,
+                        help="train on only the first N of the 50,000 training images")
+    parser.add_argument("--validation-limit", type=non_negative_int, default=None, metavar="N",
+                        help="validate on only the first N of the 10,000 validation images "
+                             "(0: no validation)")
+    parser.add_argument("--test-limit", type=non_negative_int, default=None, metavar="N",
+                        help="test on only the first N of the 10,000 test images (0: no test)")
+    parser.add_argument("--data-dir", default=None,
+                        help="folder with the four MNIST .gz files (default: the project's data/, "
+                             "or $MNIST_DATA_DIR)")
+    parser.add_argument("--save", metavar="FILE", default=None,
+                        help="save the best network (by validation accuracy) as JSON")
+    parser.add_argument("--history", metavar="FILE", default=None,
+                        help="save the training history (per epoch and mini-batch) as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress line, only results")
+    return parser
+
+
+def check_output_path(path, what):
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CommandError("cannot write the %s to %s: folder %s does not exist" % (what, path, folder))
+    if os.path.isdir(path):
+        raise CommandError("cannot write the %s to %s: it is a folder" % (what, path))
+
+
+def run(args, out=sys.stdout, err=sys.stderr):
+    """Train as ``args`` say. Returns the exit code."""
+    if len(args.sizes) < 2:
+        raise CommandError("--sizes needs at least two layers (inputs and outputs)")
+    if args.sizes[0] != 784:
+        raise CommandError("--sizes must start with 784, the number of pixels of an MNIST image")
+    if args.sizes[-1] != 10:
+        raise CommandError("--sizes must end with 10, one output neuron per digit")
+    for path, what in ((args.save, "network"), (args.history, "history")):
+        if path:
+            check_output_path(path, what)
+
+    def say(text):
+        out.write(text + "\n")
+        out.flush()
+
+    started = time.perf_counter()
+    training_data = load_mnist("train", args.data_dir, limit=args.limit)
+    validation_data = (load_mnist("validation", args.data_dir, limit=args.validation_limit)
+                       if args.validation_limit != 0 else [])
+    test_data = load_mnist("test", args.data_dir, limit=args.test_limit) if args.test_limit != 0 else []
+    net = Network(args.sizes, seed=args.seed, init=args.init)
+    say("mnist_scratch: network %s, %d training / %d validation / %d test images"
+        % (args.sizes, len(training_data), len(validation_data), len(test_data)))
+    say("%d epochs, mini-batch size %d, eta %g, init %s, seed %d (data loaded in %.1f s)"
+        % (args.epochs, args.mini_batch_size, args.eta, args.init, args.seed,
+           time.perf_counter() - started))
+
+    progress = None if args.quiet else Progress(len(training_data) * args.epochs, stream=err)
+    # Training replaces the weight lists instead of changing them, so keeping a
+    # reference to them is a free snapshot of the best network so far.
+    best = {"accuracy": -1.0, "epoch": 0, "weights": net.weights, "biases": net.biases}
+
+    def on_batch(info):
+        if progress is not None:
+            progress.update(info["examples_seen"], "epoch %d/%d" % (info["epoch"], args.epochs))
+
+    def on_epoch(record, network):
+        if progress is not None:
+            progress.clear()
+        if validation_data:
+            say("Epoch %d/%d: %d / %d (%.2f%%)  cost %.4f  %.1f s"
+                % (record["epoch"], args.epochs, record["evaluation_correct"],
+                   record["evaluation_total"], 100 * record["evaluation_accuracy"],
+                   record["evaluation_cost"], record["seconds"]))
+            improved = record["evaluation_accuracy"] > best["accuracy"]
+        else:
+            say("Epoch %d/%d: training accuracy %.2f%%  cost %.4f  %.1f s"
+                % (record["epoch"], args.epochs, 100 * record["train_accuracy"],
+                   record["train_cost"], record["seconds"]))
+            improved = True  # nothing to choose by: keep the latest
+        if improved:
+            best.update(accuracy=record.get("evaluation_accuracy", -1.0), epoch=record["epoch"],
+                        weights=network.weights, biases=network.biases)
+            if args.save:
+                save_best(args, best)
+
+    history = None
+    interrupted = False
+    try:
+        history = sgd(net, training_data, args.epochs, args.mini_batch_size, args.eta,
+                      evaluation_data=validation_data, seed=args.seed,
+                      on_batch=on_batch, on_epoch=on_epoch)
+    except KeyboardInterrupt:
+        interrupted = True
+        if progress is not None:
+            progress.clear()
+        say("Interrupted.")
+    except TrainingDiverged as e:
+        if progress is not None:
+            progress.clear()
+        raise CommandError(str(e)) from None
+
+    if history is not None and args.history:
+        history.save(args.history)
+    if best["epoch"] == 0:
+        say("No epoch finished; nothing to report.")
+        return 130 if interrupted else 0
+    net.weights, net.biases = best["weights"], best["biases"]
+    if validation_data:
+        say("Best epoch: %d, validation accuracy %.2f%%" % (best["epoch"], 100 * best["accuracy"]))
+    if test_data:
+        result = evaluate(net, test_data)
+        say("Test accuracy of that network: %d / %d (%.2f%%)  cost %.4f"
+            % (result.correct, result.total, 100 * result.accuracy, result.cost))
+    if args.save:
+        say("Saved to %s" % args.save)
+    say("Total time %s." % format_seconds(time.perf_counter() - started))
+    if args.epochs < 30 and not interrupted and not args.quiet:
+        say("The book's full setup (about 30 minutes): " + FULL_RUN)
+    return 130 if interrupted else 0
+
+
+def save_best(args, best):
+    net = Network.from_parameters(best["weights"], best["biases"], meta={"trained_by": "python -m mnist_scratch.learn", "epoch": best["epoch"],
+                "validation_accuracy": best["accuracy"], "epochs": args.epochs,
+                "mini_batch_size": args.mini_batch_size, "eta": args.eta, "seed": args.seed,
+                "init": args.init, "training_examples": args.limit or 50000})
+    net.save(args.save)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (CommandError, DataError, FileNotFoundError, ValueError, OSError) as e:
+        sys.stderr.write("%s: error: %s\n" % (parser.prog, e))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
