@@ -29,7 +29,26 @@ __all__ = ["sgd", "update_mini_batch", "mini_batches", "evaluate", "Evaluation",
 
 
 class TrainingDiverged(ArithmeticError):
-    """The cost became NaN or infinite: the learning rate is too large for this network."""
+    """Training broke down because the learning rate is too large for this network.
+
+    Either the cost became NaN or infinite, or (the usual way for sigmoid
+    neurons) the steps drove the weighted inputs so far from zero that every
+    output neuron is stuck at 0 or 1: then sigma'(z) = 0, every gradient is 0
+    (BP1), and the network can never learn again.
+    """
+
+
+# An output within this distance of 0 or 1 is saturated: sigma'(z) < 1e-4, |z| > 9.2.
+SATURATED = 1e-4
+
+
+def saturated(network, examples):
+    """True if every output neuron is saturated (within SATURATED of 0 or 1) on every example."""
+    for x, _ in examples:
+        for a in network.feedforward(x):
+            if SATURATED < a < 1.0 - SATURATED:
+                return False
+    return True
 
 
 class Evaluation:
@@ -261,6 +280,14 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         record = {"epoch": epoch, "seconds": time.perf_counter() - epoch_start,
                   "examples_seen": seen, "train_cost": epoch_cost / n,
                   "train_accuracy": epoch_correct / n}
+        # A network at chance level whose outputs are all stuck at 0 or 1 has a
+        # zero gradient everywhere: no number of further epochs can help it.
+        if record["train_accuracy"] <= 2.0 / n_out and saturated(network, batch):
+            raise TrainingDiverged(
+                "after epoch %d every output neuron is stuck at 0 or 1 and the training accuracy "
+                "is %.1f%% (chance level): eta = %g is too large for this network, so the "
+                "gradient vanished; try a smaller learning rate (e.g. 3.0)"
+                % (epoch, 100 * record["train_accuracy"], eta))
         if evaluation_data:
             result = evaluate(network, evaluation_data)
             record.update({"evaluation_cost": result.cost, "evaluation_accuracy": result.accuracy,
