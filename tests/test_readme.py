@@ -1,0 +1,45 @@
+"""The README's promises: its commands are the ones CI runs, and its files exist."""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = os.path.join(ROOT, "README.md")
+
+
+def readme():
+    with open(README, encoding="utf-8") as f:
+        return f.read()
+
+
+def code_after(marker_text, text):
+    """The first line of the first code block after ``marker_text``."""
+    after = text[text.index(marker_text):]
+    block = re.search(r"```\n(.*?)\n```", after, re.S)
+    return block.group(1).strip().splitlines()[0]
+
+
+@pytest.mark.step7
+def test_ci_runs_exactly_the_readme_test_command():
+    command = code_after("<!-- test-command -->", readme())
+    printed = subprocess.run(["bash", os.path.join(ROOT, ".ci", "run"), "--print-command"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == command
+    assert command.startswith("pip install") and "pytest" in command
+
+
+@pytest.mark.step7
+def test_readme_main_command_installs_and_runs_learn():
+    command = code_after("**Train a network**", readme())
+    assert command == "pip install -e . && python -m mnist_scratch.learn"
+
+
+@pytest.mark.step7
+def test_every_file_the_readme_links_exists():
+    links = re.findall(r"\]\(((?!https?:)[^)#]+)\)", readme())
+    assert links, "expected the README to link to its figures and GIFs"
+    missing = [link for link in links if not os.path.exists(os.path.join(ROOT, link))]
+    assert not missing, missing
