@@ -21,6 +21,7 @@ when something is wrong, *before* allocating anything the header asks for.
 import gzip
 import os
 import struct
+import zlib
 from array import array
 
 from .fileio import atomic_write_bytes
@@ -102,7 +103,7 @@ def _read_bytes(path):
     if raw[:2] == GZIP_MAGIC:
         try:
             return gzip.decompress(raw)
-        except (OSError, EOFError, ValueError) as e:
+        except (OSError, EOFError, ValueError, zlib.error) as e:
             raise IdxError("%s: damaged gzip data (%s)" % (path, e)) from None
     return raw
 

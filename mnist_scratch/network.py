@@ -336,7 +336,11 @@ class Network:
             for k, number in enumerate(v):
                 if isinstance(number, bool) or not isinstance(number, (int, float)):
                     fail("%s[%d] is %r, not a number" % (where, k, number))
-                if not math.isfinite(number):
+                try:
+                    finite = math.isfinite(number)
+                except OverflowError:  # an int too large for a float, e.g. 10**400
+                    finite = False
+                if not finite:
                     fail("%s[%d] is %r, not a finite number" % (where, k, number))
             return [float(number) for number in v]
 
@@ -389,6 +393,6 @@ class Network:
             raise NetworkFormatError("%s: not a text (JSON) file" % path) from None
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as e:
+        except ValueError as e:  # JSONDecodeError, or an integer with too many digits
             raise NetworkFormatError("%s: not valid JSON (%s)" % (path, e)) from None
         return cls.from_dict(data, name=path)

@@ -1,0 +1,288 @@
+"""My own versions of mnist_scratch's steps.
+
+Fill in one step at a time, then check it:
+
+    python -m mnist_scratch.check 1 my_steps.py        # or 2, 3, 4, 5, all
+    python -m mnist_scratch.check 3 my_steps.py --only argmax
+
+Every function below raises NotImplementedError until you write it; the
+checker reports those as TODO. Keep the names and the arguments: the checker
+calls them. Use only the standard library (no numpy): the point is to see
+every multiplication. The notebooks (notebooks/01_... to 07_...) explain each
+step; when stuck, read the library's version of the same idea only after you
+have tried (mnist_scratch/idx.py, linalg.py, network.py, training.py).
+
+Conventions (the same as the library's):
+    A vector is a list of floats; a matrix is a list of rows.
+    An example is a pair (x, label): x is a list of 784 floats in [0, 1],
+    label an int 0-9.
+    weights[i] is the matrix of layer i+1: one ROW per neuron of layer i+1,
+    one column per input, so weights[i][j][k] joins input k to neuron j.
+    biases[i] is the vector of layer i+1.
+"""
+
+import gzip
+import math
+import random
+import struct
+
+
+# ---------------------------------------------------------------- step 1
+# Reading the IDX files. The MNIST files are gzipped: open them with
+# gzip.open(path, "rb") and read() all the bytes. struct.unpack(">I", four_bytes)
+# reads one big-endian unsigned 32-bit integer.
+
+def read_labels(path):
+    """Read an IDX label file.
+
+    The file is: magic number 2049 (4 bytes), the number of labels n (4 bytes),
+    then n labels of one byte each.
+
+    Args:
+        path: the (gzipped) label file, e.g. the t10k-labels-idx1-ubyte.gz file.
+
+    Returns:
+        list of n ints 0-9.
+
+    Raises:
+        ValueError: the magic number is not 2049.
+    """
+    raise NotImplementedError("step 1: write read_labels")
+
+
+def read_images(path):
+    """Read an IDX image file.
+
+    The file is: magic number 2051, the number of images, the number of rows,
+    the number of columns (4 bytes each), then the pixels (one byte each,
+    0 = white, 255 = black), image after image, row after row.
+
+    Args:
+        path: the (gzipped) image file.
+
+    Returns:
+        list of images; each image is a list of rows, each row a list of ints
+        0-255 (for MNIST: 28 rows of 28 pixels).
+
+    Raises:
+        ValueError: the magic number is not 2051.
+    """
+    raise NotImplementedError("step 1: write read_images")
+
+
+def image_to_vector(image):
+    """Flatten an image into the network's input vector.
+
+    Args:
+        image: list of rows of ints 0-255.
+
+    Returns:
+        list of floats in [0, 1], each pixel / 255, the top row first.
+    """
+    raise NotImplementedError("step 1: write image_to_vector")
+
+
+# ---------------------------------------------------------------- step 2
+# Vectors and matrices on plain lists. Never change an argument: build and
+# return a new list.
+
+def add(u, v):
+    """u + v, entry by entry."""
+    raise NotImplementedError("step 2: write add")
+
+
+def sub(u, v):
+    """u - v, entry by entry."""
+    raise NotImplementedError("step 2: write sub")
+
+
+def scale(c, v):
+    """The number c times the vector v."""
+    raise NotImplementedError("step 2: write scale")
+
+
+def dot(u, v):
+    """The dot product: the sum of u[i] * v[i] (one number)."""
+    raise NotImplementedError("step 2: write dot")
+
+
+def matvec(m, v):
+    """The matrix m times the vector v.
+
+    Args:
+        m: a matrix of shape (rows, cols).
+        v: a vector of length cols.
+
+    Returns:
+        vector of length rows: entry i is dot(m[i], v).
+    """
+    raise NotImplementedError("step 2: write matvec")
+
+
+def transpose(m):
+    """The transpose: row j of the result is column j of m."""
+    raise NotImplementedError("step 2: write transpose")
+
+
+def outer(u, v):
+    """The outer product: the matrix whose entry [i][j] is u[i] * v[j]."""
+    raise NotImplementedError("step 2: write outer")
+
+
+# ---------------------------------------------------------------- step 3
+# A single-layer network: 784 inputs, 10 sigmoid outputs, no hidden layer.
+# Here weights is ONE matrix (10 x 784) and biases ONE vector (10).
+
+def sigmoid(z):
+    """The logistic function 1 / (1 + e^(-z)) of one number.
+
+    It must not raise OverflowError for z = -1000 (math.exp(1000) does):
+    for negative z use the equal form e^z / (1 + e^z).
+    """
+    raise NotImplementedError("step 3: write sigmoid")
+
+
+def mean_square_error(u, v):
+    """The mean of the squared differences: sum((u[i] - v[i])**2) / len(u)."""
+    raise NotImplementedError("step 3: write mean_square_error")
+
+
+def argmax(v):
+    """The index of the largest entry of v (the first one on a tie).
+
+    argmax([6, 2, 7, 10, 5]) is 3.
+    """
+    raise NotImplementedError("step 3: write argmax")
+
+
+def one_hot(label, n=10):
+    """The "categorical" target vector: n zeros with a 1.0 at index label.
+
+    one_hot(3) is [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0].
+    """
+    raise NotImplementedError("step 3: write one_hot")
+
+
+def feedforward(weights, biases, x):
+    """The output of a single-layer network: a = sigmoid(weights x + biases).
+
+    Args:
+        weights: matrix of shape (outputs, inputs).
+        biases: vector of length outputs.
+        x: input vector of length inputs.
+
+    Returns:
+        vector of length outputs, every entry in (0, 1).
+    """
+    raise NotImplementedError("step 3: write feedforward")
+
+
+def predict(weights, biases, x):
+    """The digit the single-layer network picks for x: the argmax of its output."""
+    raise NotImplementedError("step 3: write predict")
+
+
+def evaluate(weights, biases, data):
+    """How well a single-layer network does on labelled data.
+
+    Args:
+        weights, biases: the network.
+        data: list of (x, label).
+
+    Returns:
+        (cost, accuracy): cost is the mean over the examples of
+        C = 1/2 * sum_j (a_j - y_j)**2 with y = one_hot(label); accuracy is the
+        fraction (0 to 1) of examples whose predicted digit is the label.
+    """
+    raise NotImplementedError("step 3: write evaluate")
+
+
+def update(weights, biases, mini_batch, eta):
+    """One step of gradient descent for the single-layer network.
+
+    For each example (x, label) with y = one_hot(label) and a = feedforward(...):
+        delta = (a - y) * a * (1 - a)          entry by entry
+        gradient of the biases:  delta
+        gradient of the weights: outer(delta, x)
+    Sum those over the mini-batch, then step against the mean:
+        weights -> weights - (eta / m) * sum,  biases -> biases - (eta / m) * sum
+    with m = len(mini_batch).
+
+    Returns:
+        (new_weights, new_biases).
+    """
+    raise NotImplementedError("step 3: write update")
+
+
+# ---------------------------------------------------------------- step 4
+# Backpropagation for a network with any number of layers. Now weights is a
+# LIST of matrices and biases a LIST of vectors, one per layer after the input.
+
+def backprop(weights, biases, x, y):
+    """The gradient of C = 1/2 ||a^L - y||^2 for one example.
+
+    Forward: keep every z = w a + b and a = sigmoid(z), layer by layer.
+    Backward, with sigma'(z) = a (1 - a):
+        BP1  delta^L = (a^L - y) * sigma'(z^L)
+        BP2  delta^l = (transpose(w^(l+1)) delta^(l+1)) * sigma'(z^l)
+        BP3  nabla_b^l = delta^l
+        BP4  nabla_w^l = outer(delta^l, a^(l-1))
+
+    Args:
+        weights: list of matrices; biases: list of vectors.
+        x: input vector; y: target vector (e.g. one_hot(label)).
+
+    Returns:
+        (nabla_b, nabla_w), shaped exactly like biases and weights.
+    """
+    raise NotImplementedError("step 4: write backprop")
+
+
+# ---------------------------------------------------------------- step 5
+# Mini-batch stochastic gradient descent on the multilayer network.
+
+def create_batches(data, mini_batch_size, rng):
+    """Shuffle a copy of data with rng and cut it into mini-batches.
+
+    Args:
+        data: list of examples (do not change it).
+        mini_batch_size: m.
+        rng: a random.Random; shuffle with rng.shuffle so a seed fixes the result.
+
+    Returns:
+        list of mini-batches, each a list of m examples; the last one is smaller
+        when len(data) is not a multiple of m. Every example appears once.
+    """
+    raise NotImplementedError("step 5: write create_batches")
+
+
+def update_mini_batch(weights, biases, mini_batch, eta):
+    """One step of gradient descent for a multilayer network, using backprop.
+
+    Sum backprop's gradients over the mini-batch (y = one_hot(label)), then
+    w -> w - (eta / m) * sum of nabla_w, b -> b - (eta / m) * sum of nabla_b.
+
+    Returns:
+        (new_weights, new_biases).
+    """
+    raise NotImplementedError("step 5: write update_mini_batch")
+
+
+def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
+    """Train a network from random weights by mini-batch SGD.
+
+    Start with rng = random.Random(seed); biases drawn from rng.gauss(0, 1) and
+    weights from rng.gauss(0, 1 / math.sqrt(n_in)) where n_in is the number of
+    inputs of the layer (small weights keep the sigmoids from saturating).
+    Then, for each epoch, create_batches and update_mini_batch on each batch.
+
+    Args:
+        training_data: list of (x, label).
+        sizes: layer sizes, e.g. [784, 30, 10].
+        epochs, mini_batch_size, eta: as in the book.
+        seed: an int.
+
+    Returns:
+        (weights, biases) after training.
+    """
+    raise NotImplementedError("step 5: write learn")

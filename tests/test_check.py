@@ -1,0 +1,139 @@
+"""The exercise checker: a correct solution passes every step; typical mistakes are caught
+with a message that says what went wrong."""
+
+import ast
+import io
+import os
+
+import pytest
+
+from mnist_scratch import check
+
+SOLUTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exercise_solutions")
+
+
+def run(argv):
+    out = io.StringIO()
+    code = check.main(argv, out=out)
+    return code, out.getvalue()
+
+
+def solution(name):
+    return os.path.join(SOLUTIONS, name + ".py")
+
+
+@pytest.mark.parametrize("step", [
+    pytest.param(1, marks=pytest.mark.step1), pytest.param(2, marks=pytest.mark.step2),
+    pytest.param(3, marks=pytest.mark.step3), pytest.param(4, marks=pytest.mark.step4),
+    pytest.param(5, marks=pytest.mark.step5)])
+def test_correct_solution_passes_every_check(step):
+    code, out = run([str(step), solution("correct")])
+    assert code == 0, out
+    assert "FAIL" not in out and "TODO" not in out
+    assert "All " in out and "checks passed" in out
+
+
+@pytest.mark.parametrize("mistake, step, function, words", [
+    pytest.param("wrong_magic", 1, "read_labels", ["FAIL", "bad magic number 2049", "2049 (0x00000801) for labels"],
+                 marks=pytest.mark.step1),
+    pytest.param("transposed", 2, "matvec", ["FAIL", "expected: [3, 7]", "got:      [4, 6]", "transpose"],
+                 marks=pytest.mark.step2),
+    pytest.param("update_sign_error", 3, "update", ["FAIL", "went UP", "against the gradient"],
+                 marks=pytest.mark.step3),
+    pytest.param("sign_error", 4, "backprop", ["FAIL", "wrong sign", "a - y, not y - a"],
+                 marks=pytest.mark.step4),
+    pytest.param("off_by_one_batches", 5, "create_batches",
+                 ["FAIL", "sizes [5, 5, 5, 5, 3]", "3 of the 23 examples are missing"],
+                 marks=pytest.mark.step5),
+])
+def test_typical_mistake_is_caught_with_a_helpful_message(mistake, step, function, words):
+    code, out = run([str(step), solution(mistake), "--only", function])
+    assert code == 1, out
+    for word in words:
+        assert word in out, "%r missing from:\n%s" % (word, out)
+    assert "Traceback" not in out
+
+
+@pytest.mark.step1
+@pytest.mark.parametrize("mistake", ["wrong_magic", "transposed", "sign_error", "off_by_one_batches"])
+def test_a_mistake_fails_only_its_own_step(mistake):
+    """Each mistake file is the correct solution with one function changed."""
+    step = {"wrong_magic": 1, "transposed": 2, "sign_error": 4, "off_by_one_batches": 5}[mistake]
+    others = [s for s in (1, 2, 4) if s != step]
+    for other in others:
+        code, out = run([str(other), solution(mistake)])
+        assert code == 0, out
+
+
+@pytest.mark.step1
+def test_template_stubs_are_reported_as_not_written(tmp_path):
+    target = str(tmp_path / "my_steps.py")
+    code, out = run(["--template", target])
+    assert code == 0 and os.path.isfile(target)
+    code, out = run(["all", target])
+    assert code == 1
+    assert "PASS" not in out and "FAIL" not in out
+    assert out.count("TODO") == sum(len(names) for _, names in check.STEPS.values())
+    # The template never overwrites a student's file.
+    code, _ = run(["--template", target])
+    assert code == 2
+
+
+@pytest.mark.step1
+def test_template_holds_no_solutions():
+    with open(check.template_path(), encoding="utf-8") as f:
+        source = f.read()
+    module = check.load_student_file(check.template_path())
+    for names in (names for _, names in check.STEPS.values()):
+        for name in names:
+            with pytest.raises(NotImplementedError):
+                getattr(module, name)(*([None] * getattr(module, name).__code__.co_argcount))
+    # Every function body is a docstring and a raise, nothing else.
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            body = node.body
+            assert isinstance(body[0], ast.Expr) and isinstance(body[-1], ast.Raise), node.name
+            assert len(body) == 2, "%s has code besides its docstring and raise" % node.name
+
+
+@pytest.mark.step1
+@pytest.mark.parametrize("content, words", [
+    (None, ["cannot find the file", "--template"]),
+    ("def add(u, v:\n    pass\n", ["syntax error on line 1"]),
+    ("import no_such_module_here\n", ["importing", "failed on line 1", "ModuleNotFoundError"]),
+    ("x = 1\n", ["FAIL", "no function named add"]),
+])
+def test_unusable_files_give_a_clear_message(tmp_path, content, words):
+    path = tmp_path / "steps.py"
+    if content is not None:
+        path.write_text(content)
+    code, out = run(["2", str(path)])
+    assert code in (1, 2)
+    for word in words:
+        assert word in out, out
+    assert "Traceback" not in out
+
+
+@pytest.mark.step2
+def test_check_function_for_notebooks(capsys):
+    assert check.check_function("argmax", lambda v: v.index(max(v))) is True
+    assert check.check_function("argmax", max) is False
+    out = capsys.readouterr().out
+    assert "argmax([6, 2, 7, 10, 5])" in out and "expected: 3" in out and "got:      10" in out
+
+
+@pytest.mark.step2
+def test_a_crash_in_the_students_code_is_reported_not_raised():
+    def dot(u, v):
+        return u[0] * v[10]
+    outcomes = check.run_checks("dot", dot)
+    assert outcomes[-1].status == "FAIL"
+    assert "IndexError" in outcomes[-1].got
+
+
+@pytest.mark.step7
+def test_list_and_bad_arguments():
+    code, out = run(["--list"])
+    assert code == 0 and "step 5" in out and "create_batches" in out
+    assert run(["9", solution("correct")])[0] == 2
+    assert run(["2", solution("correct"), "--only", "backprop"])[0] == 2

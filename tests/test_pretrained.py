@@ -1,0 +1,40 @@
+"""The pretrained networks shipped in data/networks/ (steps 3 and 5).
+
+These files are part of the project: if one is missing, these tests fail
+(they do not skip), because the notebooks and the README rely on them.
+"""
+
+import os
+
+import pytest
+
+from conftest import NETWORKS_DIR
+from mnist_scratch.network import Network
+from mnist_scratch.training import evaluate
+
+HIDDEN = os.path.join(NETWORKS_DIR, "mnist-784-30-10.json")
+SINGLE_LAYER = os.path.join(NETWORKS_DIR, "mnist-784-10.json")
+
+
+def load_shipped(path):
+    assert os.path.isfile(path), "the pretrained network %s is missing" % path
+    return Network.load(path)
+
+
+@pytest.mark.step5
+def test_pretrained_784_30_10_scores_at_least_95_percent_on_the_test_set(test_set):
+    net = load_shipped(HIDDEN)
+    assert net.sizes == [784, 30, 10]
+    assert net.meta.get("trained_by") == "python -m mnist_scratch.learn"
+    result = evaluate(net, test_set)
+    assert result.total == 10000
+    assert result.accuracy >= 0.95, result
+
+
+@pytest.mark.step3
+def test_pretrained_784_10_scores_at_least_90_percent_on_the_test_set(test_set):
+    net = load_shipped(SINGLE_LAYER)
+    assert net.sizes == [784, 10]
+    result = evaluate(net, test_set)
+    assert result.total == 10000
+    assert result.accuracy >= 0.90, result
