@@ -16,9 +16,9 @@ only formats them, so what the class sees is what the library computes.
 Layers are numbered as in the book: l = 1 is the input, l = L the output.
 """
 
-import argparse
 import sys
 
+from .cli import ArgumentParser
 from .gradcheck import max_relative_error, numerical_gradient
 from .network import Network, quadratic_cost
 
@@ -140,7 +140,7 @@ def format_walkthrough(data):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m mnist_scratch.backprop",
         description="Print one forward and one backward pass through a tiny network, every "
                     "number labelled with its equation, checked against numerical gradients.")

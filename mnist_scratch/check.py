@@ -24,7 +24,6 @@ From a notebook, ``check_function("argmax", argmax)`` runs one function's
 checks and returns True if all passed; it never raises.
 """
 
-import argparse
 import copy
 import gzip
 import importlib.util
@@ -36,6 +35,8 @@ import struct
 import sys
 import tempfile
 import traceback
+
+from .cli import ArgumentParser
 
 __all__ = ["STEPS", "Outcome", "check_function", "check_step", "load_student_file",
            "StudentFileError", "template_path", "main"]
@@ -878,7 +879,7 @@ def template_path():
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m mnist_scratch.check",
         description="Check your own versions of the library's steps against small examples and "
                     "the real MNIST data.",

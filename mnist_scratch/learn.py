@@ -6,6 +6,7 @@ Examples:
     python -m mnist_scratch.learn --sizes 784 10 --eta 1.0  # a single-layer network
     python -m mnist_scratch.learn --limit 10000 --epochs 1  # a quick look (under a minute)
     python -m mnist_scratch.learn --data-dir ~/mnist        # MNIST files somewhere else
+    python -m mnist_scratch.learn --plots figures           # also learning curves, confusion matrix
 
 Per epoch it prints the accuracy on the 10,000 validation images (the last
 10,000 of the training file, which it never trains on); at the end it scores
@@ -14,12 +15,13 @@ network so far (by validation accuracy) is written after every epoch that
 improves on it, so Ctrl-C loses nothing.
 """
 
-import argparse
 import os
 import sys
 import time
 
-from .datasets import DataError, load_mnist
+from .cli import (ArgumentParser, CommandError, non_negative_int, positive_float, positive_int,
+                  run_main)
+from .datasets import load_mnist
 from .network import INITS, Network
 from .progress import Progress, format_seconds
 from .training import TrainingDiverged, evaluate, sgd
@@ -34,42 +36,8 @@ DEFAULT_SEED = 1               # seeds the initial weights and the shuffles
 FULL_RUN = "python -m mnist_scratch.learn --epochs 30 --save mnist-784-30-10.json"
 
 
-class CommandError(Exception):
-    """A problem with the command line or its inputs, reported as one line."""
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
-    return value
-
-
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be at least 0, got %d" % value)
-    return value
-
-
-def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a number" % text) from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
-    return value
-
-
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m mnist_scratch.learn",
         description="Train a sigmoid network on MNIST by mini-batch SGD, in pure Python.",
         epilog="The book's full setup: " + FULL_RUN)
@@ -100,8 +68,40 @@ def build_parser():
                         help="save the best network (by validation accuracy) as JSON")
     parser.add_argument("--history", metavar="FILE", default=None,
                         help="save the training history (per epoch and mini-batch) as JSON")
+    parser.add_argument("--plots", metavar="DIR", default=None,
+                        help="at the end, write curves.png (learning curves) and confusion.png "
+                             "(on the test images) into this existing folder; needs matplotlib")
     parser.add_argument("--quiet", action="store_true", help="no progress line, only results")
     return parser
+
+
+def load_visualizer():
+    """The visualize module, imported only when figures are asked for (it needs matplotlib)."""
+    try:
+        from . import visualize
+    except ImportError as e:
+        raise CommandError("--plots needs matplotlib and imageio (%s): pip install -e \".[viz]\""
+                           % e) from None
+    return visualize
+
+
+def write_plots(folder, history, test_result, test_data):
+    """Write the learning curves and (if there was a test) the confusion matrix into ``folder``.
+
+    Returns:
+        list of the files written.
+    """
+    viz = load_visualizer()
+    paths = []
+    if history is not None and (history.batch_examples or history.epochs):
+        paths.append(os.path.join(folder, "curves.png"))
+        viz.plot_learning_curves(history, path=paths[-1],
+                                 title="Learning curves of %s" % history.settings.get("sizes"))
+    if test_result is not None:
+        paths.append(os.path.join(folder, "confusion.png"))
+        matrix = viz.confusion_matrix([label for _, label in test_data], test_result.predictions)
+        viz.plot_confusion_matrix(matrix, path=paths[-1])
+    return paths
 
 
 def check_output_path(path, what):
@@ -123,6 +123,10 @@ def run(args, out=sys.stdout, err=sys.stderr):
     for path, what in ((args.save, "network"), (args.history, "history")):
         if path:
             check_output_path(path, what)
+    if args.plots:
+        if not os.path.isdir(args.plots):
+            raise CommandError("cannot write the plots to %s: folder does not exist" % args.plots)
+        load_visualizer()  # fail now, not after training
 
     def say(text):
         out.write(text + "\n")
@@ -152,22 +156,24 @@ def run(args, out=sys.stdout, err=sys.stderr):
     def on_epoch(record, network):
         if progress is not None:
             progress.clear()
+        # Keep the best network before printing: a Ctrl-C right after the line
+        # appears then still finds this epoch in ``best``.
+        # Without validation data there is nothing to choose by: keep the latest.
+        improved = not validation_data or record["evaluation_accuracy"] > best["accuracy"]
+        if improved:
+            best.update(accuracy=record.get("evaluation_accuracy", -1.0), epoch=record["epoch"],
+                        weights=network.weights, biases=network.biases)
         if validation_data:
             say("Epoch %d/%d: %d / %d (%.2f%%)  cost %.4f  %.1f s"
                 % (record["epoch"], args.epochs, record["evaluation_correct"],
                    record["evaluation_total"], 100 * record["evaluation_accuracy"],
                    record["evaluation_cost"], record["seconds"]))
-            improved = record["evaluation_accuracy"] > best["accuracy"]
         else:
             say("Epoch %d/%d: training accuracy %.2f%%  cost %.4f  %.1f s"
                 % (record["epoch"], args.epochs, 100 * record["train_accuracy"],
                    record["train_cost"], record["seconds"]))
-            improved = True  # nothing to choose by: keep the latest
-        if improved:
-            best.update(accuracy=record.get("evaluation_accuracy", -1.0), epoch=record["epoch"],
-                        weights=network.weights, biases=network.biases)
-            if args.save:
-                save_best(args, best)
+        if improved and args.save:
+            save_best(args, best)
 
     history = None
     interrupted = False
@@ -180,6 +186,10 @@ def run(args, out=sys.stdout, err=sys.stderr):
         if progress is not None:
             progress.clear()
         say("Interrupted.")
+        if args.save and best["epoch"]:
+            # Ctrl-C may have cut short the save after the last epoch (the old
+            # file, if any, is intact: saves are atomic), so write the best again.
+            save_best(args, best)
     except TrainingDiverged as e:
         if progress is not None:
             progress.clear()
@@ -193,10 +203,14 @@ def run(args, out=sys.stdout, err=sys.stderr):
     net.weights, net.biases = best["weights"], best["biases"]
     if validation_data:
         say("Best epoch: %d, validation accuracy %.2f%%" % (best["epoch"], 100 * best["accuracy"]))
+    result = None
     if test_data:
         result = evaluate(net, test_data)
         say("Test accuracy of that network: %d / %d (%.2f%%)  cost %.4f"
             % (result.correct, result.total, 100 * result.accuracy, result.cost))
+    if args.plots:
+        for path in write_plots(args.plots, history, result, test_data):
+            say("Wrote %s" % path)
     if args.save:
         say("Saved to %s" % args.save)
     say("Total time %s." % format_seconds(time.perf_counter() - started))
@@ -214,13 +228,7 @@ def save_best(args, best):
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except (CommandError, DataError, FileNotFoundError, ValueError, OSError) as e:
-        sys.stderr.write("%s: error: %s\n" % (parser.prog, e))
-        return 2
+    return run_main(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,16 @@ Every random choice (the shuffles) comes from one ``random.Random(seed)``:
 the same network, data and seed give the same result bit for bit.
 """
 
+import gzip
 import json
 import math
+import os
 import random
 import time
+import zlib
 from itertools import compress
 
-from .fileio import atomic_write_text
+from .fileio import atomic_write_bytes, atomic_write_text
 from .linalg import argmax, one_hot, zeros, zeros_matrix
 from .network import quadratic_cost
 
@@ -194,13 +197,36 @@ class History:
         return history
 
     def save(self, path):
-        """Save as JSON, atomically."""
-        atomic_write_text(path, json.dumps(self.to_dict()) + "\n")
+        """Save as JSON, atomically; gzipped if the name ends in ".gz"."""
+        text = json.dumps(self.to_dict()) + "\n"
+        if os.fspath(path).endswith(".gz"):
+            atomic_write_bytes(path, gzip.compress(text.encode("utf-8"), mtime=0))
+        else:
+            atomic_write_text(path, text)
 
     @classmethod
     def load(cls, path):
-        with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
+        """Load a history saved by ``save`` (plain or gzipped JSON).
+
+        Raises:
+            FileNotFoundError: no such file (the message names it).
+            ValueError: not a history file (the message names it).
+        """
+        path = os.fspath(path)
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            raise FileNotFoundError("history file not found: %s" % path) from None
+        try:
+            if raw[:2] == b"\x1f\x8b":
+                raw = gzip.decompress(raw)
+            data = json.loads(raw.decode("utf-8"))
+        except (OSError, EOFError, ValueError, zlib.error) as e:
+            raise ValueError("%s: not a training history (%s)" % (path, e)) from None
+        if not isinstance(data, dict) or not isinstance(data.get("epochs"), list):
+            raise ValueError("%s: not a training history (no list of epochs)" % path)
+        return cls.from_dict(data)
 
     def best_epoch(self):
         """The epoch record with the highest evaluation accuracy (the first, on ties), or None."""
