@@ -215,7 +215,7 @@ def run(args, out=sys.stdout, err=sys.stderr):
         say("Saved to %s" % args.save)
     say("Total time %s." % format_seconds(time.perf_counter() - started))
     if args.epochs < 30 and not interrupted and not args.quiet:
-        say("The book's full setup (about 30 minutes): " + FULL_RUN)
+        say("The book's full setup (about 20 to 30 minutes): " + FULL_RUN)
     return 130 if interrupted else 0
 
 

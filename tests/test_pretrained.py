@@ -16,6 +16,25 @@ HIDDEN = os.path.join(NETWORKS_DIR, "mnist-784-30-10.json")
 SINGLE_LAYER = os.path.join(NETWORKS_DIR, "mnist-784-10.json")
 
 
+README = os.path.join(os.path.dirname(NETWORKS_DIR), os.pardir, "README.md")
+
+
+def readme_row(file_name):
+    """The README's results-table row for a shipped network file."""
+    with open(README, encoding="utf-8") as f:
+        rows = [line for line in f if line.startswith("|") and "`%s`" % file_name in line]
+    assert len(rows) == 1, "the README should have one results row for %s" % file_name
+    return rows[0]
+
+
+def assert_readme_reports(net, result, file_name):
+    """The README's numbers are the measured ones: test and validation accuracy, best epoch."""
+    row = readme_row(file_name)
+    assert "**%.2f%%**" % (100 * result.accuracy) in row, row
+    assert "%.2f%%" % (100 * net.meta["validation_accuracy"]) in row, row
+    assert "| %d of %d |" % (net.meta["epoch"], net.meta["epochs"]) in row, row
+
+
 def load_shipped(path):
     assert os.path.isfile(path), "the pretrained network %s is missing" % path
     return Network.load(path)
@@ -29,6 +48,7 @@ def test_pretrained_784_30_10_scores_at_least_95_percent_on_the_test_set(test_se
     result = evaluate(net, test_set)
     assert result.total == 10000
     assert result.accuracy >= 0.95, result
+    assert_readme_reports(net, result, "mnist-784-30-10.json")
 
 
 @pytest.mark.step3
@@ -38,3 +58,4 @@ def test_pretrained_784_10_scores_at_least_90_percent_on_the_test_set(test_set):
     result = evaluate(net, test_set)
     assert result.total == 10000
     assert result.accuracy >= 0.90, result
+    assert_readme_reports(net, result, "mnist-784-10.json")
