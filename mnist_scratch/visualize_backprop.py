@@ -3,22 +3,22 @@
 Used by ``python -m mnist_scratch.backprop --figure FILE``. Each neuron is a
 circle showing its activation a (shaded from white, 0, to black, 1, like the
 MNIST pixels) and, underneath, its error delta; each weight is a line whose
-width grows with |w| and whose colour is its sign (blue positive, red
-negative), labelled with w and its gradient dC/dw. Needs matplotlib.
+width grows with |w| and whose colour is its sign (red positive, blue
+negative, as in the weight images); under each gap between two layers, a
+table gives those weights and their gradients dC/dw, row j for neuron j. Needs matplotlib; draws without a display (no pyplot).
 """
 
 import io
 
-import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .fileio import atomic_write_bytes  # noqa: E402
+from .fileio import atomic_write_bytes
 
 __all__ = ["draw_backprop", "save_backprop_figure"]
 
-POSITIVE, NEGATIVE = "#1f5fbf", "#c0392b"   # colours of positive and negative weights
+POSITIVE, NEGATIVE = "#c0392b", "#1f5fbf"   # red positive, blue negative, as in the weight images
 DELTA_COLOUR = "#8e44ad"
 
 
@@ -35,24 +35,30 @@ def draw_backprop(data):
     pos = _positions(sizes)
     activations, zs, deltas = data["activations"], data["zs"], data["deltas"]
     biggest = max(abs(v) for w in net.weights for row in w for v in row) or 1.0
-    fig, ax = plt.subplots(figsize=(4.4 * len(sizes), 2.2 * max(sizes) + 2.4), dpi=110)
+    fig = Figure(figsize=(4.4 * len(sizes), 2.2 * max(sizes) + 2.4), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     # weights first, so the circles are drawn over the lines
     for i, w in enumerate(net.weights):
         for j, row in enumerate(w):
             for k, value in enumerate(row):
                 (x0, y0), (x1, y1) = pos[i][k], pos[i + 1][j]
                 ax.plot([x0, x1], [y0, y1], color=POSITIVE if value >= 0 else NEGATIVE,
-                        linewidth=0.8 + 5.0 * abs(value) / biggest, alpha=0.55, zorder=1)
-                # spread the labels along the lines so that they do not cover each other
-                t = 0.22 + 0.56 * (j / (len(w) - 1) if len(w) > 1 else 0.5)
-                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0),
-                        "w=%+.2f\n∂C/∂w=%+.3f" % (value, data["nabla_w"][i][j][k]),
-                        fontsize=9.5, ha="center", va="center", zorder=2,
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+                        linewidth=0.8 + 5.0 * abs(value) / biggest, alpha=0.6, zorder=1)
+    # The numbers of each weight layer go in a table under the gap they span:
+    # labels on the lines themselves would cover each other where lines cross.
+    bottom = min(y for layer in pos for _, y in layer) - 1.5
+    for i, w in enumerate(net.weights):
+        l = i + 2  # book numbering of the layer these weights feed
+        rows = ["w^%d" % l] + [" ".join("%+7.3f" % v for v in row) for row in w]
+        rows += ["", "dC/dw^%d (BP4)" % l]
+        rows += [" ".join("%+7.4f" % g for g in row) for row in data["nabla_w"][i]]
+        ax.text((pos[i][0][0] + pos[i + 1][0][0]) / 2, bottom, "\n".join(rows), ha="center",
+                va="top", fontsize=11, family="monospace", zorder=4)
     for l, layer in enumerate(pos):
         for j, (x, y) in enumerate(layer):
             a = activations[l][j]
-            ax.add_patch(plt.Circle((x, y), 0.42, facecolor=str(1.0 - min(max(a, 0.0), 1.0)),
+            ax.add_patch(Circle((x, y), 0.42, facecolor=str(1.0 - min(max(a, 0.0), 1.0)),
                                     edgecolor="black", linewidth=1.5, zorder=3))
             ax.text(x, y, "%.3f" % a, ha="center", va="center", fontsize=12, zorder=4,
                     color="white" if a > 0.55 else "black", fontweight="bold")
@@ -67,7 +73,8 @@ def draw_backprop(data):
     for j, (x, y) in enumerate(last):
         ax.text(x + 0.62, y, "y=%g" % data["y"][j], ha="left", va="center", fontsize=12)
     ax.set_title("Backpropagation in a %s network: C = %.4f; circles show a, purple shows z and δ "
-                 "= ∂C/∂z\nbackprop vs numerical gradients: largest relative error %.1e"
+                 "= ∂C/∂z\nlines: red w > 0, blue w < 0, width |w|;  backprop vs numerical "
+                 "gradients: largest relative error %.1e"
                  % (sizes, data["cost"], data["max_error"]), fontsize=12)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -75,7 +82,8 @@ def draw_backprop(data):
     xs = [x for layer in pos for x, _ in layer]
     ys = [y for layer in pos for _, y in layer]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 1.4)
-    ax.set_ylim(min(ys) - 1.6, max(ys) + 1.7)
+    table_lines = 3 + 2 * max(sizes[1:])
+    ax.set_ylim(min(ys) - 1.7 - 0.36 * table_lines, max(ys) + 1.7)
     fig.tight_layout()
     return fig
 
@@ -84,8 +92,5 @@ def save_backprop_figure(data, path):
     """Draw the walkthrough and write it to ``path`` as a PNG, atomically."""
     fig = draw_backprop(data)
     buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="png")
-    finally:
-        plt.close(fig)
+    fig.savefig(buffer, format="png")
     atomic_write_bytes(path, buffer.getvalue())
