@@ -13,7 +13,7 @@ import sys
 from .datasets import DataError
 
 __all__ = ["CommandError", "ArgumentParser", "positive_int", "non_negative_int",
-           "positive_float", "run_main"]
+           "positive_float", "line_printer", "run_main"]
 
 
 class CommandError(Exception):
@@ -51,6 +51,15 @@ def non_negative_int(text):
 def positive_float(text):
     """An argparse type: a finite number > 0."""
     return _number(text, float, "a number", 0, strict=True)
+
+
+def line_printer(stream):
+    """A function ``say(text)`` that prints one line to ``stream`` and flushes it at once,
+    so that a line shows up while a long run is still going, even in a log file."""
+    def say(text):
+        stream.write(text + "\n")
+        stream.flush()
+    return say
 
 
 def run_main(parser, run, argv=None, errors=(CommandError, DataError, ValueError, OSError)):

@@ -36,8 +36,8 @@ import os
 import sys
 import time
 
-from .cli import (ArgumentParser, CommandError, non_negative_int, positive_float, positive_int,
-                  run_main)
+from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, positive_float,
+                  positive_int, run_main)
 from .datasets import load_mnist
 from .network import INITS, Network
 from .progress import Progress, format_seconds
@@ -196,9 +196,7 @@ def run(args, out=None, err=None):
     except ImportError as e:
         raise CommandError("the GIFs need matplotlib (%s): pip install -e \".[viz]\"" % e) from None
 
-    def say(text):
-        out.write(text + "\n")
-        out.flush()
+    say = line_printer(out)
 
     started = time.perf_counter()
     training_data = load_mnist("train", args.data_dir, limit=args.limit)

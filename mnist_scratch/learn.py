@@ -19,12 +19,12 @@ import os
 import sys
 import time
 
-from .cli import (ArgumentParser, CommandError, non_negative_int, positive_float, positive_int,
-                  run_main)
+from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, positive_float,
+                  positive_int, run_main)
 from .datasets import load_mnist
 from .network import INITS, Network
 from .progress import Progress, format_seconds
-from .training import TrainingDiverged, evaluate, sgd
+from .training import History, TrainingDiverged, evaluate, sgd
 
 # Defaults: the book's setup (Nielsen, chapter 1), except the number of epochs,
 # kept small so that a first run takes a few minutes; --epochs 30 is the book's.
@@ -67,7 +67,8 @@ def build_parser():
     parser.add_argument("--save", metavar="FILE", default=None,
                         help="save the best network (by validation accuracy) as JSON")
     parser.add_argument("--history", metavar="FILE", default=None,
-                        help="save the training history (per epoch and mini-batch) as JSON")
+                        help="save the training history (per epoch and mini-batch) as JSON "
+                             "(gzipped if FILE ends in .gz)")
     parser.add_argument("--plots", metavar="DIR", default=None,
                         help="at the end, write curves.png (learning curves) and confusion.png "
                              "(on the test images) into this existing folder; needs matplotlib")
@@ -128,9 +129,7 @@ def run(args, out=sys.stdout, err=sys.stderr):
             raise CommandError("cannot write the plots to %s: folder does not exist" % args.plots)
         load_visualizer()  # fail now, not after training
 
-    def say(text):
-        out.write(text + "\n")
-        out.flush()
+    say = line_printer(out)
 
     started = time.perf_counter()
     training_data = load_mnist("train", args.data_dir, limit=args.limit)
@@ -173,14 +172,14 @@ def run(args, out=sys.stdout, err=sys.stderr):
                 % (record["epoch"], args.epochs, 100 * record["train_accuracy"],
                    record["train_cost"], record["seconds"]))
         if improved and args.save:
-            save_best(args, best)
+            save_best(args, best, len(training_data))
 
-    history = None
+    history = History()  # given to sgd, so it survives a Ctrl-C
     interrupted = False
     try:
-        history = sgd(net, training_data, args.epochs, args.mini_batch_size, args.eta,
-                      evaluation_data=validation_data, seed=args.seed,
-                      on_batch=on_batch, on_epoch=on_epoch)
+        sgd(net, training_data, args.epochs, args.mini_batch_size, args.eta,
+            evaluation_data=validation_data, seed=args.seed,
+            on_batch=on_batch, on_epoch=on_epoch, history=history)
     except KeyboardInterrupt:
         interrupted = True
         if progress is not None:
@@ -189,13 +188,13 @@ def run(args, out=sys.stdout, err=sys.stderr):
         if args.save and best["epoch"]:
             # Ctrl-C may have cut short the save after the last epoch (the old
             # file, if any, is intact: saves are atomic), so write the best again.
-            save_best(args, best)
+            save_best(args, best, len(training_data))
     except TrainingDiverged as e:
         if progress is not None:
             progress.clear()
         raise CommandError(str(e)) from None
 
-    if history is not None and args.history:
+    if args.history:
         history.save(args.history)
     if best["epoch"] == 0:
         say("No epoch finished; nothing to report.")
@@ -219,12 +218,13 @@ def run(args, out=sys.stdout, err=sys.stderr):
     return 130 if interrupted else 0
 
 
-def save_best(args, best):
-    net = Network.from_parameters(best["weights"], best["biases"], meta={"trained_by": "python -m mnist_scratch.learn", "epoch": best["epoch"],
-                "validation_accuracy": best["accuracy"], "epochs": args.epochs,
-                "mini_batch_size": args.mini_batch_size, "eta": args.eta, "seed": args.seed,
-                "init": args.init, "training_examples": args.limit or 50000})
-    net.save(args.save)
+def save_best(args, best, training_examples):
+    """Save the best network so far to ``args.save``, with how it was trained."""
+    meta = {"trained_by": "python -m mnist_scratch.learn", "epoch": best["epoch"],
+            "validation_accuracy": best["accuracy"], "epochs": args.epochs,
+            "mini_batch_size": args.mini_batch_size, "eta": args.eta, "seed": args.seed,
+            "init": args.init, "training_examples": training_examples}
+    Network.from_parameters(best["weights"], best["biases"], meta).save(args.save)
 
 
 def main(argv=None):

@@ -237,7 +237,7 @@ class History:
 
 
 def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=None,
-        seed=None, on_batch=None, on_epoch=None):
+        seed=None, on_batch=None, on_epoch=None, history=None):
     """Train ``network`` by mini-batch stochastic gradient descent.
 
     Args:
@@ -255,6 +255,8 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
             "cost" and "accuracy" of that mini-batch, "seconds" since the start.
         on_epoch: optional callback ``on_epoch(record, network)`` after every
             epoch, with that epoch's History record.
+        history: optional History to record into (and return); the caller then
+            keeps what was recorded even if training is interrupted.
 
     Returns:
         History.
@@ -276,9 +278,13 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     n = len(training_data)
     n_out = network.sizes[-1]
     targets = [one_hot(label, n_out) for label in range(n_out)]
-    history = History({"epochs": epochs, "mini_batch_size": mini_batch_size, "eta": eta,
-                       "training_examples": n, "sizes": list(network.sizes),
-                       "seed": seed if not isinstance(seed, random.Random) else None})
+    settings = {"epochs": epochs, "mini_batch_size": mini_batch_size, "eta": eta,
+                "training_examples": n, "sizes": list(network.sizes),
+                "seed": seed if not isinstance(seed, random.Random) else None}
+    if history is None:
+        history = History(settings)
+    else:
+        history.settings.update(settings)
     batches_per_epoch = math.ceil(n / mini_batch_size)
     seen = 0
     start = time.perf_counter()

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT
 from mnist_scratch.network import Network
+from mnist_scratch.training import History
 
 pytestmark = pytest.mark.step7
 
@@ -136,12 +137,13 @@ def test_diverging_run_is_an_error_not_a_traceback(tmp_path):
 
 def test_ctrl_c_stops_cleanly_and_keeps_the_saved_network(tmp_path):
     """Ctrl-C after the first epoch: exit code 130, no traceback, and the best
-    network so far is on disk and loads."""
+    network so far is on disk and loads, and so is the history of the finished epochs."""
     stderr_path = tmp_path / "stderr.txt"
     with open(str(stderr_path), "w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "mnist_scratch.learn", "--limit", "500", "--validation-limit",
-             "100", "--test-limit", "100", "--epochs", "100", "--save", "net.json"],
+             "100", "--test-limit", "100", "--epochs", "100", "--save", "net.json",
+             "--history", "history.json.gz"],
             cwd=str(tmp_path), env=environment(), stdout=subprocess.PIPE, stderr=stderr, text=True)
         try:
             output = []
@@ -169,3 +171,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_saved_network(tmp_path):
     net = Network.load(str(tmp_path / "net.json"))
     assert net.sizes == [784, 30, 10] and net.meta["epoch"] >= 1
     assert [name for name in os.listdir(str(tmp_path)) if name.startswith(".tmp-")] == []
+    history = History.load(str(tmp_path / "history.json.gz"))
+    assert 1 <= len(history.epochs) < 100
+    assert history.epochs[0]["evaluation_total"] == 100
+    assert len(history.batch_cost) >= 50  # the 50 mini-batches of the first epoch at least
