@@ -36,7 +36,8 @@ import sys
 import tempfile
 import traceback
 
-from .cli import ArgumentParser
+from .cli import ArgumentParser, CommandError, run_main
+from .fileio import atomic_write_bytes
 
 __all__ = ["STEPS", "Outcome", "check_function", "check_step", "load_student_file",
            "StudentFileError", "template_path", "main"]
@@ -154,7 +155,10 @@ def _close(a, b, tol):
         if math.isnan(a) or math.isnan(b):
             return False
         return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
-    return a == b
+    try:  # anything else (a string, a numpy array, ...): plain equality, if it has one
+        return bool(a == b)
+    except Exception:
+        return False
 
 
 def _negate(value):
@@ -196,7 +200,7 @@ def _call(func, *args):
         return func(*args)
     except NotImplementedError:
         raise _NotWritten() from None
-    except Exception as e:  # the student's bug, reported as a failure
+    except (Exception, SystemExit) as e:  # the student's bug (or an exit()), reported as a failure
         tb = traceback.extract_tb(e.__traceback__)
         where = ""
         if len(tb) > 1:
@@ -656,7 +660,13 @@ def _check_create_batches(f):
                           "each a list of examples.")
         sizes = [len(b) for b in batches]
         expected_sizes = [m] * (n // m) + ([n % m] if n % m else [])
-        seen = sorted(x[0][0] for b in batches for x in b)
+        try:
+            seen = sorted(x[0][0] for b in batches for x in b)
+        except (TypeError, IndexError, KeyError):
+            raise _Failed("batches of the examples themselves, (x, label) pairs",
+                          "batches holding %s" % _describe(next(x for b in batches for x in b)),
+                          "Put the examples in the batches, not their positions: "
+                          "shuffled[k:k + m] is a list of (x, label) pairs.") from None
         if sizes != expected_sizes:
             total = sum(sizes)
             if total < n:
@@ -780,6 +790,15 @@ def run_checks(name, func):
             hint = e.hint or _ERROR_HINTS.get(name, "") % {"magic": _MAGIC_HINT}
             outcomes.append(Outcome(FAIL, _last_call[0] or name, e.expected, e.got, hint))
             break
+        except Exception as e:
+            # The result came back in a form the check could not even look at
+            # (a numpy array, a generator, a dict, ...).
+            outcomes.append(Outcome(
+                FAIL, _last_call[0] or name, "a result the check can read",
+                "something it could not use (%s: %s)" % (type(e).__name__, e),
+                "Return plain Python values: lists of floats for vectors, lists of rows for "
+                "matrices, ints for labels, exactly as the template's docstring says."))
+            break
         else:
             outcomes.append(Outcome(PASS, title))
     return outcomes
@@ -863,6 +882,10 @@ def load_student_file(path):
     sys.path.insert(0, folder)  # so the file may import its own helper modules
     try:
         exec(code, module.__dict__)
+    except SystemExit:
+        raise StudentFileError("importing %s stopped the program (it calls exit() or "
+                               "sys.exit() at the top level); put that code under "
+                               "if __name__ == \"__main__\":" % path) from None
     except Exception as e:
         tb = traceback.extract_tb(e.__traceback__)
         line = next((fr.lineno for fr in reversed(tb) if fr.filename == path), "?")
@@ -894,26 +917,27 @@ def build_parser():
 
 
 def main(argv=None, out=None):
-    out = out or sys.stdout
+    """The command line; returns the exit code (0 all passed, 1 some did not, 2 unusable input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    return run_main(parser, lambda args: _run(parser, args, out or sys.stdout), argv)
+
+
+def _run(parser, args, out):
     if args.list:
         for step, (title, names) in STEPS.items():
             out.write("step %d  %s\n        %s\n" % (step, title, ", ".join(names) or "-"))
         return 0
     if args.template:
         if os.path.exists(args.template):
-            sys.stderr.write("%s: error: %s already exists; not overwriting it\n"
-                             % (parser.prog, args.template))
-            return 2
-        shutil.copyfile(template_path(), args.template)
+            raise CommandError("%s already exists; not overwriting it" % args.template)
+        with open(template_path(), "rb") as f:
+            atomic_write_bytes(args.template, f.read())
         out.write("Wrote the exercise template to %s. Fill in step 1, then run:\n"
                   "    python -m mnist_scratch.check 1 %s\n" % (args.template, args.template))
         return 0
     if not args.step or not args.file:
         parser.print_usage(sys.stderr)
-        sys.stderr.write("%s: error: give a STEP (1-7 or all) and your FILE\n" % parser.prog)
-        return 2
+        raise CommandError("give a STEP (1-7 or all) and your FILE")
     if args.step == "all":
         steps = list(STEPS)
     else:
@@ -921,32 +945,29 @@ def main(argv=None, out=None):
             steps = [int(args.step)]
             STEPS[steps[0]]
         except (ValueError, KeyError):
-            sys.stderr.write("%s: error: step must be 1-7 or 'all', got %r\n"
-                             % (parser.prog, args.step))
-            return 2
+            raise CommandError("step must be 1-7 or 'all', got %r" % args.step) from None
     if args.only:
         unknown = [n for n in args.only if n not in CHECKS]
         if unknown:
-            sys.stderr.write("%s: error: no function called %s in the exercises (see --list)\n"
-                             % (parser.prog, ", ".join(unknown)))
-            return 2
+            raise CommandError("no function called %s in the exercises (see --list)"
+                               % ", ".join(unknown))
         if args.step != "all":
             wrong = [n for n in args.only if _step_of(n) not in steps]
             if wrong:
-                sys.stderr.write("%s: error: %s belongs to step %d, not step %s\n"
-                                 % (parser.prog, wrong[0], _step_of(wrong[0]), args.step))
-                return 2
+                raise CommandError("%s belongs to step %d, not step %s"
+                                   % (wrong[0], _step_of(wrong[0]), args.step))
     try:
         module = load_student_file(args.file)
     except StudentFileError as e:
-        out.write("Could not use your file: %s\n" % e)
+        sys.stderr.write("Could not use your file: %s\n" % e)
         return 2
     outcomes = []
     for step in steps:
         outcomes += check_step(step, module, only=args.only, out=out)
     failed = [o for o in outcomes if o.status != PASS]
     if not failed and outcomes:
-        out.write("All %d checks passed.\n" % len(outcomes))
+        out.write("All %d checks passed.\n" % len(outcomes) if len(outcomes) > 1
+                  else "The check passed.\n")
     return 1 if failed else 0
 
 

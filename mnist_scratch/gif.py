@@ -40,7 +40,7 @@ from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, 
                   positive_int, run_main)
 from .datasets import load_mnist
 from .network import INITS, Network
-from .progress import Progress, format_seconds
+from .progress import Progress, count, format_seconds
 from .training import TrainingDiverged, evaluate, sgd
 
 # Defaults: a single-layer network from all-zero weights gives the clearest
@@ -195,6 +195,14 @@ def run(args, out=None, err=None):
         from . import visualize
     except ImportError as e:
         raise CommandError("the GIFs need matplotlib (%s): pip install -e \".[viz]\"" % e) from None
+    # Before any training: a GIF cannot store these, so say so now, not minutes later.
+    for option, seconds in (("--duration", args.duration), ("--pause", args.pause)):
+        if seconds > visualize.MAX_GIF_SECONDS:
+            raise CommandError("%s %g is longer than a GIF can show one frame (%g seconds)"
+                               % (option, seconds, visualize.MAX_GIF_SECONDS))
+    if args.loop > visualize.MAX_GIF_LOOP:
+        raise CommandError("--loop %d is more plays than a GIF can store (%d); 0 plays forever"
+                           % (args.loop, visualize.MAX_GIF_LOOP))
 
     say = line_printer(out)
 
@@ -206,9 +214,11 @@ def run(args, out=None, err=None):
     batches_per_epoch = -(-len(training_data) // args.mini_batch_size)
     points = frame_points(batches_per_epoch, args.epochs, args.every, args.per_epoch, args.frames)
     recorder = Recorder(net, points)
-    say("mnist_scratch.gif: network %s from %s weights, %d images x %d epochs, mini-batch %d, "
-        "eta %g, %d frames" % (args.sizes, args.init, len(training_data), args.epochs,
-                               args.mini_batch_size, args.eta, len(points)))
+    start = {"zeros": "all-zero", "scaled": "random (scaled)", "standard": "random (standard)"}
+    say("mnist_scratch.gif: network %s from %s weights, %d images x %s, mini-batch %d, "
+        "eta %g, %s" % (args.sizes, start[args.init], len(training_data),
+                        count(args.epochs, "epoch"), args.mini_batch_size, args.eta,
+                        count(len(points), "frame")))
 
     progress = None if args.quiet else Progress(len(training_data) * args.epochs, stream=err)
 
@@ -253,8 +263,8 @@ def run(args, out=None, err=None):
     if progress is not None:
         progress.clear()
     vmin, vmax = result["limits"]
-    say("Wrote %d GIFs of %d frames into %s (colour scale %.3g to %.3g on every frame)."
-        % (len(result["paths"]), result["frames"], out_dir, vmin, vmax))
+    say("Wrote %d GIFs of %s into %s (colour scale %.3g to %.3g on every frame)."
+        % (len(result["paths"]), count(result["frames"], "frame"), out_dir, vmin, vmax))
     say("Last frame: %s." % captions[-1].replace("  |  ", ", "))
     say("Total time %s." % format_seconds(time.perf_counter() - started))
     return 0

@@ -10,6 +10,8 @@ too slow to train with: 2 x 23,860 passes per example for [784, 30, 10]), but
 it is an independent check that ``Network.backprop`` is right.
 """
 
+import math
+
 from .network import quadratic_cost
 
 __all__ = ["numerical_gradient", "relative_error", "max_relative_error"]
@@ -51,14 +53,18 @@ def relative_error(a, b, floor=1e-8):
 
 
 def max_relative_error(gradient_a, gradient_b, floor=1e-8):
-    """The largest relative error between two (nabla_b, nabla_w) pairs, entry by entry."""
+    """The largest relative error between two (nabla_b, nabla_w) pairs, entry by entry.
+
+    NaN if any entry of either gradient is NaN: a gradient with a NaN in it
+    agrees with nothing (``max`` alone would silently skip a NaN).
+    """
     (b1, w1), (b2, w2) = gradient_a, gradient_b
+    pairs = [(p, q) for u, v in zip(b1, b2) for p, q in zip(u, v)]
+    pairs += [(p, q) for m1, m2 in zip(w1, w2) for r1, r2 in zip(m1, m2) for p, q in zip(r1, r2)]
     worst = 0.0
-    for u, v in zip(b1, b2):
-        for p, q in zip(u, v):
-            worst = max(worst, relative_error(p, q, floor))
-    for m1, m2 in zip(w1, w2):
-        for r1, r2 in zip(m1, m2):
-            for p, q in zip(r1, r2):
-                worst = max(worst, relative_error(p, q, floor))
+    for p, q in pairs:
+        error = relative_error(p, q, floor)
+        if math.isnan(error):
+            return math.nan
+        worst = max(worst, error)
     return worst

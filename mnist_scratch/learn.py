@@ -23,7 +23,7 @@ from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, 
                   positive_int, run_main)
 from .datasets import load_mnist
 from .network import INITS, Network
-from .progress import Progress, format_seconds
+from .progress import Progress, count, format_seconds
 from .training import History, TrainingDiverged, evaluate, sgd
 
 # Defaults: the book's setup (Nielsen, chapter 1), except the number of epochs,
@@ -139,8 +139,8 @@ def run(args, out=sys.stdout, err=sys.stderr):
     net = Network(args.sizes, seed=args.seed, init=args.init)
     say("mnist_scratch: network %s, %d training / %d validation / %d test images"
         % (args.sizes, len(training_data), len(validation_data), len(test_data)))
-    say("%d epochs, mini-batch size %d, eta %g, init %s, seed %d (data loaded in %.1f s)"
-        % (args.epochs, args.mini_batch_size, args.eta, args.init, args.seed,
+    say("%s, mini-batch size %d, eta %g, init %s, seed %d (data loaded in %.1f s)"
+        % (count(args.epochs, "epoch"), args.mini_batch_size, args.eta, args.init, args.seed,
            time.perf_counter() - started))
 
     progress = None if args.quiet else Progress(len(training_data) * args.epochs, stream=err)

@@ -156,10 +156,10 @@ def run(args, out=None):
     history = None
     history_path = args.history or history_beside(path)
     if history_path:
-        try:
-            history = History.load(history_path)
-        except (AttributeError, TypeError) as e:
-            raise CommandError("%s: not a training history (%s)" % (history_path, e)) from None
+        history = History.load(history_path)  # checked: a ValueError names the file
+        if not history.epochs and not history.batch_examples:
+            raise CommandError("%s: the training history is empty (no epoch finished), so "
+                               "there are no learning curves to draw" % history_path)
     network = Network.load(path)
     if network.sizes[0] != 784 or network.sizes[-1] != 10:
         raise CommandError("%s: a network of sizes %s is not an MNIST classifier (784 inputs, "

@@ -8,7 +8,12 @@ prints a plain line now and then instead of thousands of carriage returns.
 import sys
 import time
 
-__all__ = ["Progress", "format_seconds"]
+__all__ = ["Progress", "format_seconds", "count"]
+
+
+def count(n, noun):
+    """``n`` and the noun, plural unless n is 1: count(1, "epoch") == "1 epoch"."""
+    return "%d %s%s" % (n, noun, "" if n == 1 else "s")
 
 
 def format_seconds(seconds):

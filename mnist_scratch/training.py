@@ -160,6 +160,40 @@ def update_mini_batch(network, mini_batch, eta, targets=None):
     return cost, correct
 
 
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _history_problem(data):
+    """What is wrong with a loaded history dict, in a few words; None if nothing."""
+    if not isinstance(data, dict):
+        return "the JSON is a %s, not an object" % type(data).__name__
+    if not isinstance(data.get("settings", {}), dict):
+        return '"settings" is not an object'
+    epochs = data.get("epochs")
+    if not isinstance(epochs, list):
+        return 'no list of "epochs"'
+    for i, record in enumerate(epochs):
+        if not isinstance(record, dict):
+            return "epoch record %d is not an object" % (i + 1)
+        for key in ("epoch", "train_cost", "train_accuracy"):
+            if not _is_number(record.get(key)):
+                return 'epoch record %d has no number "%s"' % (i + 1, key)
+        for key in ("seconds", "examples_seen", "evaluation_cost", "evaluation_accuracy",
+                    "evaluation_correct", "evaluation_total"):
+            if key in record and not _is_number(record[key]):
+                return 'epoch record %d: "%s" is not a number' % (i + 1, key)
+    lengths = set()
+    for key in ("batch_examples", "batch_cost", "batch_accuracy"):
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(_is_number(v) for v in values):
+            return '"%s" is not a list of numbers' % key
+        lengths.add(len(values))
+    if len(lengths) > 1:
+        return "the per-mini-batch lists have different lengths"
+    return None
+
+
 class History:
     """What happened during training, for printing and plotting.
 
@@ -224,8 +258,9 @@ class History:
             data = json.loads(raw.decode("utf-8"))
         except (OSError, EOFError, ValueError, zlib.error) as e:
             raise ValueError("%s: not a training history (%s)" % (path, e)) from None
-        if not isinstance(data, dict) or not isinstance(data.get("epochs"), list):
-            raise ValueError("%s: not a training history (no list of epochs)" % path)
+        problem = _history_problem(data)
+        if problem:
+            raise ValueError("%s: not a training history (%s)" % (path, problem))
         return cls.from_dict(data)
 
     def best_epoch(self):
@@ -314,12 +349,15 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
                   "train_accuracy": epoch_correct / n}
         # A network at chance level whose outputs are all stuck at 0 or 1 has a
         # zero gradient everywhere: no number of further epochs can help it.
-        if record["train_accuracy"] <= 2.0 / n_out and saturated(network, batch):
+        # (Only with enough examples for "chance level" to mean something: the
+        # accuracy is counted before each step, so a tiny run can look stuck.)
+        if (n >= 10 * n_out and record["train_accuracy"] <= 2.0 / n_out
+                and saturated(network, batch)):
             raise TrainingDiverged(
                 "after epoch %d every output neuron is stuck at 0 or 1 and the training accuracy "
                 "is %.1f%% (chance level): eta = %g is too large for this network, so the "
-                "gradient vanished; try a smaller learning rate (e.g. 3.0)"
-                % (epoch, 100 * record["train_accuracy"], eta))
+                "gradient vanished; try a smaller learning rate (e.g. %g)"
+                % (epoch, 100 * record["train_accuracy"], eta, eta / 10))
         if evaluation_data:
             result = evaluate(network, evaluation_data)
             record.update({"evaluation_cost": result.cost, "evaluation_accuracy": result.accuracy,

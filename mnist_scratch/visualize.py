@@ -40,7 +40,7 @@ from PIL import Image
 from .fileio import atomic_write_bytes
 
 __all__ = [
-    "DIGIT_CMAP", "WEIGHT_CMAP", "save_figure", "check_folder", "to_image",
+    "DIGIT_CMAP", "WEIGHT_CMAP", "save_figure", "check_folder", "check_figure_path", "to_image",
     "plot_images", "confidently_wrong", "plot_confidently_wrong",
     "symmetric_limit", "plot_weight_images", "looks_for", "moving_average",
     "plot_learning_curves", "confusion_matrix", "most_confused_pairs",
@@ -64,6 +64,21 @@ def check_folder(path):
         raise FileNotFoundError("cannot write %s: folder %s does not exist" % (path, folder))
 
 
+def check_figure_path(path):
+    """Check, before any work, that a figure can be written to ``path``; return its format.
+
+    Raises:
+        FileNotFoundError: the folder of ``path`` does not exist.
+        ValueError: matplotlib cannot write the format of that suffix (no suffix means PNG).
+    """
+    check_folder(path)
+    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "png"
+    if fmt not in FigureCanvasAgg.get_supported_filetypes():
+        raise ValueError("cannot write %s: %r is not an image format matplotlib writes (use .png,"
+                         " .svg or .pdf)" % (path, "." + fmt))
+    return fmt
+
+
 def save_figure(fig, path, dpi=100):
     """Render ``fig`` and write it to ``path`` atomically; the format comes from the suffix.
 
@@ -73,11 +88,11 @@ def save_figure(fig, path, dpi=100):
 
     Raises:
         FileNotFoundError: the folder of ``path`` does not exist.
+        ValueError: matplotlib cannot write the format of that suffix.
     """
-    check_folder(path)
-    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "png"
-    buffer = io.BytesIO()
+    fmt = check_figure_path(path)
     FigureCanvasAgg(fig)  # attach a canvas that renders without a display
+    buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=dpi)
     atomic_write_bytes(path, buffer.getvalue())
 
@@ -554,7 +569,10 @@ def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches
         grid_top = 1 - (top_inches + 0.2) / height
         cax = fig.add_axes((1 - (bar_inches - 0.1) / width, grid_bottom, 0.12 / width,
                             grid_top - grid_bottom))
-        bar = fig.colorbar(images[0], cax=cax)
+        # Arrows at the ends of the bar when some weight, in some frame, lies
+        # beyond the scale and is drawn in the end colour.
+        largest = max(float(np.max(np.abs(np.asarray(frame, dtype=float)))) for frame in frames)
+        bar = fig.colorbar(images[0], cax=cax, extend="both" if largest > limit else "neither")
         bar.ax.tick_params(labelsize=7)
     caption = fig.text(0.5, 1 - (top_inches - 0.08) / height,
                        "", ha="center", va="bottom", fontsize=9 if columns > 1 else 7.5)
@@ -610,6 +628,10 @@ def nearest_colors(picture, palette):
     return nearest[where.reshape(-1)].reshape(picture.shape[:2])
 
 
+MAX_GIF_SECONDS = 655.35   # a frame's delay: 16 bits of hundredths of a second
+MAX_GIF_LOOP = 65536       # plays: the NETSCAPE extension stores repeats in 16 bits
+
+
 def write_gif(path, pictures, duration=0.1, loop=0, last_duration=None, palette=None):
     """Write RGB pictures as an animated GIF, atomically, with ONE palette for all frames.
 
@@ -629,12 +651,19 @@ def write_gif(path, pictures, duration=0.1, loop=0, last_duration=None, palette=
 
     Raises:
         FileNotFoundError: the folder of ``path`` does not exist.
+        ValueError: no pictures, or a duration or loop count a GIF cannot store.
     """
     check_folder(path)
     if not pictures:
         raise ValueError("no frames to write")
-    if loop < 0:
-        raise ValueError("loop must be at least 0, got %r" % (loop,))
+    # A GIF stores each frame's delay in hundredths of a second and the loop
+    # count in 16 bits: anything beyond cannot be written faithfully.
+    if not 0 <= loop <= MAX_GIF_LOOP:
+        raise ValueError("loop must be 0 (forever) to %d, got %r" % (MAX_GIF_LOOP, loop))
+    for name, seconds in (("duration", duration), ("last_duration", last_duration)):
+        if seconds is not None and not 0 < seconds <= MAX_GIF_SECONDS:
+            raise ValueError("%s must be more than 0 and at most %g seconds (the longest delay "
+                             "a GIF can store), got %r" % (name, MAX_GIF_SECONDS, seconds))
     if palette is None:
         samples = np.concatenate([pictures[0], pictures[len(pictures) // 2], pictures[-1]])
         chosen = Image.fromarray(samples).quantize(colors=256, method=Image.Quantize.MEDIANCUT)
@@ -673,7 +702,9 @@ def write_weight_gifs(out_dir, frames, captions, titles, duration=0.1, loop=0,
         titles: one title per tile; tile j is written to "<prefix>-<j>.gif".
         duration, loop, last_duration: see ``write_gif``.
         limit: the colour scale [-limit, limit] of every frame of every GIF;
-            default the largest |weight| over all frames and tiles.
+            default ``symmetric_limit`` over all frames and tiles (the 99.5th
+            percentile of |weight|; the few larger weights get the end colours,
+            and the colour bar's arrows say so).
         on_frame: optional callback ``on_frame(done, total)`` as frames are drawn.
 
     Returns:

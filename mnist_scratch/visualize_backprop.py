@@ -5,16 +5,15 @@ circle showing its activation a (shaded from white, 0, to black, 1, like the
 MNIST pixels) and, underneath, its error delta; each weight is a line whose
 width grows with |w| and whose colour is its sign (red positive, blue
 negative, as in the weight images); under each gap between two layers, a
-table gives those weights and their gradients dC/dw, row j for neuron j. Needs matplotlib; draws without a display (no pyplot).
+table gives those weights and their gradients dC/dw, row j for neuron j.
+Needs matplotlib; draws without a display (no pyplot).
 """
-
-import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from .fileio import atomic_write_bytes
+from .visualize import save_figure
 
 __all__ = ["draw_backprop", "save_backprop_figure"]
 
@@ -89,8 +88,5 @@ def draw_backprop(data):
 
 
 def save_backprop_figure(data, path):
-    """Draw the walkthrough and write it to ``path`` as a PNG, atomically."""
-    fig = draw_backprop(data)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    atomic_write_bytes(path, buffer.getvalue())
+    """Draw the walkthrough and write it to ``path`` atomically (.png, .svg, .pdf: by the suffix)."""
+    save_figure(draw_backprop(data), path)

@@ -278,16 +278,24 @@ Pytest marker: `pytest -m step7`. From the shell: `python -m mnist_scratch.learn
     ("code", SETUP + """
 from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
-from mnist_scratch.training import sgd, evaluate
+from mnist_scratch.training import TrainingDiverged, sgd, evaluate
 N_TRAIN, N_VALID = (500, 200) if QUICK else (10000, 2000)
 train = load_mnist("train", limit=N_TRAIN)
 validation = load_mnist("validation", limit=N_VALID)
 
 def run(hidden=30, eta=3.0, mini_batch_size=10, epochs=1, seed=1):
-    \"\"\"Train one network and return its validation accuracy in percent.\"\"\"
+    \"\"\"Train one network and return its validation accuracy in percent.
+
+    If the learning rate is so large that training breaks down, say why and
+    return the accuracy of chance (10%).
+    \"\"\"
     sizes = [784, hidden, 10] if hidden else [784, 10]
     net = Network(sizes, seed=seed)
-    sgd(net, train, epochs, mini_batch_size, eta, seed=seed)
+    try:
+        sgd(net, train, epochs, mini_batch_size, eta, seed=seed)
+    except TrainingDiverged as e:
+        print("  eta %g: training broke down: %s" % (eta, e))
+        return 10.0
     return 100 * evaluate(net, validation).accuracy"""),
     ("code", """for eta in (0.1, 1.0, 3.0, 30.0):
     print("eta %5.1f: %.1f%%" % (eta, run(eta=eta)))"""),

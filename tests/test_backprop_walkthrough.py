@@ -96,3 +96,45 @@ def test_figure_is_written_and_not_blank(tmp_path):
     pixels = matplotlib.image.imread(str(path))
     assert pixels.std() > 0.05          # not a blank page
     assert (pixels[..., :3] < 0.2).mean() > 0.005   # some dark ink: circles, text
+
+
+@pytest.mark.parametrize("sizes, seed", [([8, 8, 8, 8, 8], 25), ([8, 8, 8, 8, 8, 8, 8], 1),
+                                         ([3, 5, 2, 6, 6, 3, 6, 8], 660885)])
+def test_deep_networks_agree_despite_tiny_gradients(sizes, seed):
+    """Deep nets have gradient entries of 1e-9 and less, which central differences
+    (accurate to about 1e-10) cannot resolve relatively; they must not read as DISAGREE."""
+    data = backprop.walkthrough(sizes, seed)
+    assert min(abs(v) for m in data["nabla_w"] for row in m for v in row) < 1e-6
+    assert data["max_error"] < backprop.AGREEMENT
+    out = io.StringIO()
+    args = ["--sizes"] + [str(n) for n in sizes] + ["--seed", str(seed)]
+    assert backprop.main(args, out=out) == 0
+    assert "DISAGREE" not in out.getvalue()
+
+
+def test_a_broken_backprop_reads_as_disagree():
+    """The verdict is not a formality: output-layer gradients 1% off fail it, and so do NaNs."""
+    data = backprop.walkthrough()
+    correct = data["nabla_b"][-1]
+    data["nabla_b"][-1] = [g * 1.01 for g in correct]
+    data["max_error"] = backprop.max_relative_error((data["nabla_b"], data["nabla_w"]),
+                                                    data["numerical"], backprop.ERROR_FLOOR)
+    assert "DISAGREE" in "\n".join(backprop.format_walkthrough(data))
+    data["nabla_b"][-1] = [float("nan")] * len(correct)
+    data["max_error"] = backprop.max_relative_error((data["nabla_b"], data["nabla_w"]),
+                                                    data["numerical"], backprop.ERROR_FLOOR)
+    assert "DISAGREE" in "\n".join(backprop.format_walkthrough(data))
+
+
+def test_figure_format_follows_the_suffix(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    svg = tmp_path / "backprop.svg"
+    assert backprop.main(["--figure", str(svg)], out=io.StringIO()) == 0
+    assert b"<svg" in svg.read_bytes()[:400]
+    out = io.StringIO()
+    assert backprop.main(["--figure", str(tmp_path / "backprop.txt")], out=out) == 2
+    err = capsys.readouterr().err
+    assert "backprop.txt" in err and ".png" in err and err.count("\n") == 1
+    assert out.getvalue() == "" and not (tmp_path / "backprop.txt").exists()
+    assert backprop.main(["--figure", str(tmp_path / "missing" / "b.png")], out=out) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -103,15 +103,104 @@ def test_template_holds_no_solutions():
     ("import no_such_module_here\n", ["importing", "failed on line 1", "ModuleNotFoundError"]),
     ("x = 1\n", ["FAIL", "no function named add"]),
 ])
-def test_unusable_files_give_a_clear_message(tmp_path, content, words):
+def test_unusable_files_give_a_clear_message(tmp_path, capsys, content, words):
     path = tmp_path / "steps.py"
     if content is not None:
         path.write_text(content)
     code, out = run(["2", str(path)])
     assert code in (1, 2)
+    # A file that cannot be used at all is an error (stderr, status 2); a missing
+    # function is a failed check like any other (stdout, status 1).
+    text = out if code == 1 else capsys.readouterr().err
     for word in words:
-        assert word in out, out
-    assert "Traceback" not in out
+        assert word in text, text
+    assert "Traceback" not in out + text
+
+
+@pytest.mark.step1
+def test_a_file_that_exits_while_importing_is_reported(tmp_path, capsys):
+    path = tmp_path / "steps.py"
+    path.write_text("import sys\nprint('testing my code')\nsys.exit(0)\n")
+    code, _ = run(["2", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "stopped the program" in err and 'if __name__ == "__main__":' in err
+
+
+@pytest.mark.step2
+def test_a_function_that_calls_exit_fails_its_check():
+    def add(u, v):
+        raise SystemExit("done")
+    outcomes = check.run_checks("add", add)
+    assert outcomes[-1].status == "FAIL" and "SystemExit" in outcomes[-1].got
+
+
+@pytest.mark.step2
+def test_ctrl_c_during_the_checks_stops_with_status_130(tmp_path, capsys):
+    path = tmp_path / "steps.py"
+    path.write_text("def add(u, v):\n    raise KeyboardInterrupt\n")
+    code, out = run(["2", str(path), "--only", "add"])
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err and "Traceback" not in out
+
+
+class ArrayLike:
+    """Compares like a numpy array: == gives something whose truth value is an error."""
+
+    def __eq__(self, other):
+        class Ambiguous:
+            def __bool__(self):
+                raise ValueError("the truth value of an array with more than one element "
+                                 "is ambiguous")
+        return Ambiguous()
+
+
+@pytest.mark.step2
+@pytest.mark.parametrize("name", ["dot", "transpose", "argmax"])
+def test_a_result_that_cannot_be_compared_fails_its_check(name):
+    outcomes = check.run_checks(name, lambda *args: ArrayLike())
+    assert outcomes[-1].status == "FAIL"
+    assert "ArrayLike" in outcomes[-1].got
+
+
+@pytest.mark.step2
+def test_a_check_that_cannot_read_the_result_says_so(monkeypatch):
+    def reads_the_result(f):
+        result = f([1.0, 2.0])
+        yield "first check: %d" % result["a key"]
+    monkeypatch.setitem(check.CHECKS, "argmax", reads_the_result)
+    outcomes = check.run_checks("argmax", lambda v: 1)
+    assert outcomes[-1].status == "FAIL"
+    assert "TypeError" in outcomes[-1].got and "plain Python values" in outcomes[-1].hint
+
+
+@pytest.mark.step5
+def test_batches_of_positions_instead_of_examples_are_caught():
+    def create_batches(data, m, rng):
+        order = list(range(len(data)))
+        rng.shuffle(order)
+        return [order[k:k + m] for k in range(0, len(order), m)]
+    outcomes = check.run_checks("create_batches", create_batches)
+    assert outcomes[-1].status == "FAIL"
+    assert "not their positions" in outcomes[-1].hint
+
+
+@pytest.mark.step1
+def test_template_into_a_missing_folder_is_one_line(tmp_path, capsys):
+    target = tmp_path / "no" / "such" / "folder" / "my_steps.py"
+    code, _ = run(["--template", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2 and not target.exists()
+    assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+
+
+@pytest.mark.step2
+def test_a_single_passing_check_is_not_counted_in_the_plural(tmp_path):
+    path = tmp_path / "steps.py"
+    path.write_text("def sub(u, v):\n    return [a - b for a, b in zip(u, v)]\n")
+    code, out = run(["2", str(path), "--only", "sub"])
+    assert code == 0 and out.count("PASS") == 1
+    assert out.rstrip().endswith("The check passed.")
 
 
 @pytest.mark.step2

@@ -97,6 +97,9 @@ def test_a_hidden_layer_network(tmp_path):
     (["--out", "no-such-folder-here"], "no-such-folder-here"),
     (["--sizes", "784", "30", "10"], "--init zeros"),
     (["--sizes", "100", "10"], "784"),
+    (["--duration", "700"], "--duration 700"),
+    (["--pause", "1000"], "655.35"),
+    (["--loop", "70000"], "--loop 70000"),
 ])
 def test_errors_are_one_line(argv, message, tmp_path, capsys):
     assert gif.main(QUICK + argv) == 2

@@ -72,6 +72,16 @@ def test_max_relative_error_finds_the_worst_entry():
     assert max_relative_error(a, c) == 0.5
 
 
+def test_a_nan_in_either_gradient_is_never_agreement():
+    a = ([[1.0, 2.0]], [[[1.0, 1.0]]])
+    nan_bias = ([[1.0, math.nan]], [[[1.0, 1.0]]])
+    inf_weight = ([[1.0, 2.0]], [[[1.0, math.inf]]])
+    assert math.isnan(max_relative_error(a, nan_bias))
+    assert math.isnan(max_relative_error(nan_bias, a))
+    assert math.isnan(max_relative_error(a, inf_weight))
+    assert not max_relative_error(a, nan_bias) < 1e-6
+
+
 def test_a_wrong_backprop_is_caught():
     """The check is sharp: one wrong entry, or a missing factor of the
     derivative, pushes the error far above the 1e-6 a correct backprop reaches."""

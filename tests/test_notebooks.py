@@ -62,3 +62,21 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     # The shipped your-turn cells are stubs: their checks say TODO, never crash.
     if "check.check_function" in "".join(cell.source for cell in nb.cells):
         assert "TODO" in text
+
+
+@pytest.mark.slow
+@pytest.mark.step7
+def test_experiments_notebook_survives_a_diverging_eta_at_full_size(monkeypatch, capsys):
+    """Quick mode is too small for eta = 30 to break training; at the notebook's
+    full size it does, and the experiment must report that rather than crash."""
+    monkeypatch.delenv("MNIST_SCRATCH_QUICK", raising=False)
+    nb = nbformat.read(os.path.join(NOTEBOOK_DIR, "07_experiments.ipynb"), as_version=4)
+    setup = next(cell.source for cell in nb.cells
+                 if cell.cell_type == "code" and "def run(" in cell.source)
+    namespace = {}
+    exec(compile(setup, "07_experiments setup cell", "exec"), namespace)
+    assert namespace["QUICK"] is False and len(namespace["train"]) == 10000
+    accuracy = namespace["run"](eta=30.0)
+    assert accuracy == 10.0
+    out = capsys.readouterr().out
+    assert "training broke down" in out and "smaller learning rate" in out

@@ -1,6 +1,7 @@
 """Tests of ``python -m mnist_scratch.plots`` and of ``learn --plots``: every figure is
 written and decodes, and bad inputs give one clear line and exit code 2."""
 
+import json
 import os
 import subprocess
 import sys
@@ -80,6 +81,28 @@ def test_errors_are_one_line(make_argv, message, tmp_path, capsys):
     assert err.startswith("python -m mnist_scratch.plots: error:")
     assert message in err
     assert "\n" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, message", [
+    ({"settings": {}, "epochs": [], "batch_examples": [], "batch_cost": [],
+      "batch_accuracy": []}, "history is empty"),
+    ({"epochs": [{"epoch": 1, "train_cost": "low", "train_accuracy": 0.9}]},
+     'no number "train_cost"'),
+    ({"epochs": [], "batch_examples": [10, 20], "batch_cost": [0.1], "batch_accuracy": [0.5]},
+     "different lengths"),
+    ({"epochs": [], "batch_cost": [0.1, None]}, '"batch_cost" is not a list of numbers'),
+    ([1, 2, 3], "not an object"),
+])
+def test_a_bad_history_is_refused_before_any_figure(content, message, saved, tmp_path, capsys):
+    history = tmp_path / "run.history.json"
+    history.write_text(json.dumps(content))
+    out = tmp_path / "figures"
+    out.mkdir()
+    assert plots.main([str(saved / "net.json"), "--out", str(out), "--history", str(history),
+                       "--test-limit", "50"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "run.history.json" in err and message in err and "\n" not in err
+    assert os.listdir(out) == []
 
 
 def test_the_command_runs_from_another_working_directory(saved, tmp_path):

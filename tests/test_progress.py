@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from mnist_scratch.progress import Progress, format_seconds
+from mnist_scratch.progress import Progress, count, format_seconds
 
 pytestmark = pytest.mark.step7
 
@@ -76,3 +76,9 @@ def test_line_without_label_and_unit():
     line = progress.line(0)
     assert line.startswith("[........................] 0/1 images")
     assert line.endswith("ETA ?")
+
+
+def test_count_says_one_epoch_and_two_epochs():
+    assert count(1, "epoch") == "1 epoch"
+    assert count(0, "frame") == "0 frames"
+    assert count(30, "epoch") == "30 epochs"

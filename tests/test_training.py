@@ -255,8 +255,18 @@ def test_huge_learning_rate_raises_training_diverged(train_full):
     """With eta = 1e308 one step pushes every sigmoid into saturation: outputs stuck
     at 0 or 1, sigma'(z) = 0, no gradient ever again. Training stops and says so."""
     net = Network([784, 30, 10], seed=1)
-    with pytest.raises(TrainingDiverged, match="eta = 1e\\+308"):
+    with pytest.raises(TrainingDiverged, match="eta = 1e\\+308") as error:
         sgd(net, train_full[:100], 3, 10, 1e308, seed=1)
+    assert "try a smaller learning rate (e.g. 1e+307)" in str(error.value)
+
+
+def test_a_handful_of_examples_is_not_called_stuck(train_full):
+    """The training accuracy is counted before each step, so one example trained once
+    is 0% "right" however well it learns; that is no evidence of saturation."""
+    net = Network([784, 10], seed=1)
+    for n in (1, 5, 20):
+        history = sgd(net, train_full[:n], 1, 1, 30.0, seed=1)
+        assert len(history.epochs) == 1
 
 
 def test_training_diverged_is_an_arithmetic_error():

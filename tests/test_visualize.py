@@ -262,6 +262,15 @@ def test_write_gif_errors(tmp_path):
         viz.write_gif(tmp_path / "missing" / "a.gif", [picture])
     with pytest.raises(ValueError):
         viz.write_gif(tmp_path / "a.gif", [])
+    # What a GIF cannot store is refused, not silently wrapped around.
+    for options in ({"duration": 656}, {"duration": 0}, {"last_duration": 1000},
+                    {"loop": 65537}, {"loop": -1}):
+        with pytest.raises(ValueError, match="loop|duration"):
+            viz.write_gif(tmp_path / "a.gif", [picture], **options)
+    assert not (tmp_path / "a.gif").exists()
+    viz.write_gif(tmp_path / "a.gif", [picture, 255 - picture], duration=655.35, loop=65536)
+    with Image.open(tmp_path / "a.gif") as written:
+        assert written.info["duration"] == 655350 and written.info["loop"] == 65535
     with pytest.raises(FileNotFoundError, match="missing"):
         viz.write_weight_gifs(str(tmp_path / "missing"), [[[0.0] * 784]], ["x"], ["t"])
 
