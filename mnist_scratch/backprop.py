@@ -18,7 +18,7 @@ Layers are numbered as in the book: l = 1 is the input, l = L the output.
 
 import sys
 
-from .cli import ArgumentParser, CommandError, run_main
+from .cli import ArgumentParser, CommandError, finite_float, run_main
 from .gradcheck import max_relative_error, numerical_gradient
 from .network import Network, quadratic_cost
 
@@ -155,13 +155,13 @@ def build_parser():
                         help="layer sizes (default: 2 3 2)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="seed of the random weights (default: %(default)s)")
-    parser.add_argument("--x", type=float, nargs="+", default=None, metavar="X",
+    parser.add_argument("--x", type=finite_float, nargs="+", default=None, metavar="X",
                         help="the input (default: 0.5 -0.3)")
-    parser.add_argument("--y", type=float, nargs="+", default=None, metavar="Y",
+    parser.add_argument("--y", type=finite_float, nargs="+", default=None, metavar="Y",
                         help="the target (default: 1 0)")
     parser.add_argument("--figure", metavar="FILE", default=None,
-                        help="also draw the network with its activations and deltas as a PNG "
-                             "(needs matplotlib)")
+                        help="also draw the network with its activations and deltas, as PNG, "
+                             "SVG or PDF by the file's suffix (needs the viz extras)")
     return parser
 
 
@@ -181,7 +181,7 @@ def _run(args, out):
             from .visualize import check_figure_path
             from .visualize_backprop import save_backprop_figure
         except ImportError as e:
-            raise CommandError("the figure needs matplotlib (%s): pip install -e \".[viz]\""
+            raise CommandError("the figure needs the viz extras (%s): pip install -e \".[viz]\""
                                % e) from None
         check_figure_path(args.figure)
     data = walkthrough(args.sizes, args.seed, args.x, args.y)

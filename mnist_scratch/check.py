@@ -210,10 +210,18 @@ def _call(func, *args):
         raise _Failed("a result", "it raised %s: %s%s" % (type(e).__name__, e, where)) from None
 
 
+_PLAIN_HINT = ("Return plain Python values: lists of floats for vectors, lists of rows for "
+               "matrices, ints for labels, exactly as the template's docstring says.")
+
+
 def _expect_close(expected, got, tol=1e-9, hint="", diagnoses=()):
     """Fail unless got ~ expected. ``diagnoses``: (wrong answer, hint) pairs for known mistakes."""
     if _close(expected, got, tol):
         return
+    if not isinstance(got, (list, tuple, int, float)) and got is not None:
+        # A numpy array, a generator, a dict...: the type is the mistake, whatever the values.
+        raise _Failed(_short(expected), "%s: %s" % (_describe(got), " ".join(_short(got).split())),
+                      _PLAIN_HINT)
     for wrong, wrong_hint in diagnoses:
         if _close(wrong, got, tol):
             raise _Failed(_short(expected), _short(got), wrong_hint)
@@ -228,6 +236,11 @@ def _expect_raises(func, args, what, hint):
         result = func(*args)
     except NotImplementedError:
         raise _NotWritten() from None
+    except SystemExit:
+        raise _Failed("an exception (e.g. ValueError) because %s" % what,
+                      "it called exit(), which would stop the whole program that uses it",
+                      "Raise an error instead of exiting: raise ValueError('bad magic number "
+                      "%d' % magic). The code that calls your function decides what to do.") from None
     except Exception:
         return
     raise _Failed("an exception (e.g. ValueError) because %s" % what,
@@ -663,10 +676,12 @@ def _check_create_batches(f):
         try:
             seen = sorted(x[0][0] for b in batches for x in b)
         except (TypeError, IndexError, KeyError):
+            item = next(x for b in batches for x in b)
+            hint = ("Put the examples in the batches, not their positions: shuffled[k:k + m] "
+                    "is a list of (x, label) pairs." if isinstance(item, int) else
+                    "Keep each example whole: an (x, label) pair, exactly as it is in data.")
             raise _Failed("batches of the examples themselves, (x, label) pairs",
-                          "batches holding %s" % _describe(next(x for b in batches for x in b)),
-                          "Put the examples in the batches, not their positions: "
-                          "shuffled[k:k + m] is a list of (x, label) pairs.") from None
+                          "batches holding %s" % _describe(item), hint) from None
         if sizes != expected_sizes:
             total = sum(sizes)
             if total < n:
@@ -795,9 +810,7 @@ def run_checks(name, func):
             # (a numpy array, a generator, a dict, ...).
             outcomes.append(Outcome(
                 FAIL, _last_call[0] or name, "a result the check can read",
-                "something it could not use (%s: %s)" % (type(e).__name__, e),
-                "Return plain Python values: lists of floats for vectors, lists of rows for "
-                "matrices, ints for labels, exactly as the template's docstring says."))
+                "something it could not use (%s: %s)" % (type(e).__name__, e), _PLAIN_HINT))
             break
         else:
             outcomes.append(Outcome(PASS, title))
@@ -871,7 +884,7 @@ def load_student_file(path):
             source = f.read()
         code = compile(source, path, "exec")
     except SyntaxError as e:
-        raise StudentFileError("%s has a syntax error on line %s: %s\n    %s"
+        raise StudentFileError("%s has a syntax error on line %s: %s: %s"
                                % (path, e.lineno, e.msg, (e.text or "").strip())) from None
     except UnicodeDecodeError:
         raise StudentFileError("%s is not a UTF-8 text file" % path) from None
@@ -959,8 +972,7 @@ def _run(parser, args, out):
     try:
         module = load_student_file(args.file)
     except StudentFileError as e:
-        sys.stderr.write("Could not use your file: %s\n" % e)
-        return 2
+        raise CommandError("could not use your file: %s" % e) from None
     outcomes = []
     for step in steps:
         outcomes += check_step(step, module, only=args.only, out=out)

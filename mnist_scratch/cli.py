@@ -13,7 +13,7 @@ import sys
 from .datasets import DataError
 
 __all__ = ["CommandError", "ArgumentParser", "positive_int", "non_negative_int",
-           "positive_float", "line_printer", "run_main"]
+           "positive_float", "finite_float", "line_printer", "run_main"]
 
 
 class CommandError(Exception):
@@ -32,7 +32,9 @@ def _number(text, convert, what, minimum, strict):
         value = convert(text)
     except ValueError:
         raise argparse.ArgumentTypeError("%r is not %s" % (text, what)) from None
-    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be a finite number, got %s" % text)
+    if value < minimum or (strict and value == minimum):
         raise argparse.ArgumentTypeError("must be %s %g, got %s"
                                          % ("more than" if strict else "at least", minimum, text))
     return value
@@ -46,6 +48,11 @@ def positive_int(text):
 def non_negative_int(text):
     """An argparse type: a whole number >= 0."""
     return _number(text, int, "a whole number", 0, strict=False)
+
+
+def finite_float(text):
+    """An argparse type: any finite number (not nan, not inf)."""
+    return _number(text, float, "a number", -math.inf, strict=False)
 
 
 def positive_float(text):

@@ -168,18 +168,22 @@ def _history_problem(data):
     """What is wrong with a loaded history dict, in a few words; None if nothing."""
     if not isinstance(data, dict):
         return "the JSON is a %s, not an object" % type(data).__name__
-    if not isinstance(data.get("settings", {}), dict):
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
         return '"settings" is not an object'
+    if "training_examples" in settings and not (_is_number(settings["training_examples"])
+                                                and settings["training_examples"] > 0):
+        return '"training_examples" in "settings" is not a positive number'
     epochs = data.get("epochs")
     if not isinstance(epochs, list):
         return 'no list of "epochs"'
     for i, record in enumerate(epochs):
         if not isinstance(record, dict):
             return "epoch record %d is not an object" % (i + 1)
-        for key in ("epoch", "train_cost", "train_accuracy"):
+        for key in ("epoch", "examples_seen", "train_cost", "train_accuracy"):
             if not _is_number(record.get(key)):
                 return 'epoch record %d has no number "%s"' % (i + 1, key)
-        for key in ("seconds", "examples_seen", "evaluation_cost", "evaluation_accuracy",
+        for key in ("seconds", "evaluation_cost", "evaluation_accuracy",
                     "evaluation_correct", "evaluation_total"):
             if key in record and not _is_number(record[key]):
                 return 'epoch record %d: "%s" is not a number' % (i + 1, key)

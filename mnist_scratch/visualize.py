@@ -64,6 +64,11 @@ def check_folder(path):
         raise FileNotFoundError("cannot write %s: folder %s does not exist" % (path, folder))
 
 
+# What save_figure writes: matplotlib's formats that need nothing else installed
+# (its .pgf needs LaTeX, its .raw/.rgba are not image files).
+FIGURE_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "eps", "ps", "tif", "tiff", "webp")
+
+
 def check_figure_path(path):
     """Check, before any work, that a figure can be written to ``path``; return its format.
 
@@ -72,10 +77,13 @@ def check_figure_path(path):
         ValueError: matplotlib cannot write the format of that suffix (no suffix means PNG).
     """
     check_folder(path)
+    if os.path.isdir(path):
+        raise ValueError("cannot write %s: it is a folder; give a file name such as "
+                         "%s" % (path, os.path.join(os.fspath(path), "figure.png")))
     fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "png"
-    if fmt not in FigureCanvasAgg.get_supported_filetypes():
-        raise ValueError("cannot write %s: %r is not an image format matplotlib writes (use .png,"
-                         " .svg or .pdf)" % (path, "." + fmt))
+    if fmt not in FIGURE_FORMATS:
+        raise ValueError("cannot write %s: %r is not an image format the figures are written in "
+                         "(use %s)" % (path, "." + fmt, ", ".join("." + f for f in FIGURE_FORMATS)))
     return fmt
 
 

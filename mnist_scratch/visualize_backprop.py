@@ -89,4 +89,5 @@ def draw_backprop(data):
 
 def save_backprop_figure(data, path):
     """Draw the walkthrough and write it to ``path`` atomically (.png, .svg, .pdf: by the suffix)."""
-    save_figure(draw_backprop(data), path)
+    fig = draw_backprop(data)
+    save_figure(fig, path, dpi=fig.dpi)

@@ -138,3 +138,16 @@ def test_figure_format_follows_the_suffix(tmp_path, capsys):
     assert out.getvalue() == "" and not (tmp_path / "backprop.txt").exists()
     assert backprop.main(["--figure", str(tmp_path / "missing" / "b.png")], out=out) == 2
     assert "does not exist" in capsys.readouterr().err
+    # A format that needs LaTeX, and a folder instead of a file: refused before any work.
+    for target, words in ((tmp_path / "b.pgf", "'.pgf'"), (tmp_path, "it is a folder")):
+        assert backprop.main(["--figure", str(target)], out=out) == 2
+        assert words in capsys.readouterr().err
+    assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize("argv", [["--x", "nan", "1"], ["--y", "1", "inf"]])
+def test_inputs_must_be_finite_numbers(argv, capsys):
+    with pytest.raises(SystemExit) as done:
+        backprop.main(argv, out=io.StringIO())
+    assert done.value.code == 2
+    assert "must be a finite number" in capsys.readouterr().err

@@ -127,6 +127,42 @@ def test_a_file_that_exits_while_importing_is_reported(tmp_path, capsys):
     assert "stopped the program" in err and 'if __name__ == "__main__":' in err
 
 
+@pytest.mark.step1
+def test_exiting_on_a_bad_magic_number_is_a_failure_not_the_end(tmp_path, capsys):
+    """A student who writes sys.exit() where the check expects an exception must see a
+    FAIL and the summary, and the exit status must not claim success."""
+    path = tmp_path / "steps.py"
+    path.write_text(
+        "import gzip, struct, sys\n"
+        "def read_labels(path):\n"
+        "    with gzip.open(path, 'rb') as f:\n"
+        "        raw = f.read()\n"
+        "    if struct.unpack('>I', raw[:4])[0] != 2049:\n"
+        "        print('bad magic number')\n"
+        "        sys.exit(0)\n"
+        "    return list(raw[8:])\n")
+    code, out = run(["1", str(path), "--only", "read_labels"])
+    assert code == 1
+    assert "FAIL" in out and "it called exit()" in out and "raise ValueError" in out
+    assert "Step 1: 2 passed, 1 failed" in out
+
+
+@pytest.mark.step2
+def test_a_numpy_like_answer_is_told_to_return_plain_lists():
+    class Vector:  # stands in for a numpy array: right values, wrong type
+        def __init__(self, values):
+            self.values = values
+
+        def __eq__(self, other):
+            return False
+
+        def __repr__(self):
+            return "array(%r)" % (self.values,)
+    outcomes = check.run_checks("add", lambda u, v: Vector([a + b for a, b in zip(u, v)]))
+    assert outcomes[-1].status == "FAIL"
+    assert "plain Python values" in outcomes[-1].hint and "array(" in outcomes[-1].got
+
+
 @pytest.mark.step2
 def test_a_function_that_calls_exit_fails_its_check():
     def add(u, v):
@@ -183,6 +219,14 @@ def test_batches_of_positions_instead_of_examples_are_caught():
     outcomes = check.run_checks("create_batches", create_batches)
     assert outcomes[-1].status == "FAIL"
     assert "not their positions" in outcomes[-1].hint
+
+    def create_batches_without_labels(data, m, rng):
+        shuffled = list(data)
+        rng.shuffle(shuffled)
+        return [[x for x, _ in shuffled[k:k + m]] for k in range(0, len(shuffled), m)]
+    outcomes = check.run_checks("create_batches", create_batches_without_labels)
+    assert outcomes[-1].status == "FAIL"
+    assert "Keep each example whole" in outcomes[-1].hint
 
 
 @pytest.mark.step1

@@ -77,6 +77,6 @@ def test_experiments_notebook_survives_a_diverging_eta_at_full_size(monkeypatch,
     exec(compile(setup, "07_experiments setup cell", "exec"), namespace)
     assert namespace["QUICK"] is False and len(namespace["train"]) == 10000
     accuracy = namespace["run"](eta=30.0)
-    assert accuracy == 10.0
+    assert 0 <= accuracy <= 20  # measured on the broken network: about chance
     out = capsys.readouterr().out
     assert "training broke down" in out and "smaller learning rate" in out

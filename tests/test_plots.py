@@ -86,12 +86,15 @@ def test_errors_are_one_line(make_argv, message, tmp_path, capsys):
 @pytest.mark.parametrize("content, message", [
     ({"settings": {}, "epochs": [], "batch_examples": [], "batch_cost": [],
       "batch_accuracy": []}, "history is empty"),
-    ({"epochs": [{"epoch": 1, "train_cost": "low", "train_accuracy": 0.9}]},
+    ({"epochs": [{"epoch": 1, "examples_seen": 10, "train_cost": "low", "train_accuracy": 0.9}]},
      'no number "train_cost"'),
     ({"epochs": [], "batch_examples": [10, 20], "batch_cost": [0.1], "batch_accuracy": [0.5]},
      "different lengths"),
     ({"epochs": [], "batch_cost": [0.1, None]}, '"batch_cost" is not a list of numbers'),
     ([1, 2, 3], "not an object"),
+    ({"epochs": [{"epoch": 1, "train_cost": 0.1, "train_accuracy": 0.9}]},
+     'no number "examples_seen"'),
+    ({"settings": {"training_examples": "1000"}, "epochs": []}, '"training_examples"'),
 ])
 def test_a_bad_history_is_refused_before_any_figure(content, message, saved, tmp_path, capsys):
     history = tmp_path / "run.history.json"
