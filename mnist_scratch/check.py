@@ -978,7 +978,7 @@ def _run(parser, args, out):
         outcomes += check_step(step, module, only=args.only, out=out)
     failed = [o for o in outcomes if o.status != PASS]
     if not failed and outcomes:
-        out.write("All %d checks passed.\n" % len(outcomes) if len(outcomes) > 1
+        out.write(("All %d checks passed.\n" % len(outcomes)) if len(outcomes) > 1
                   else "The check passed.\n")
     return 1 if failed else 0
 
