@@ -29,7 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from mnist_scratch.datasets import load_mnist  # noqa: E402
-from mnist_scratch.network import Network  # noqa: E402
+from mnist_scratch.network import Network, sigmoid  # noqa: E402
 from mnist_scratch.training import mini_batches, update_mini_batch  # noqa: E402
 
 SIZES = [784, 30, 10]
@@ -107,15 +107,12 @@ def naive_trainer(seed):
     network = Network(SIZES, seed=seed)
     weights, biases = network.weights, network.biases
 
-    def sig(z):
-        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-
     def train(data):
-        return naive_epoch(weights, biases, data, sig)
+        return naive_epoch(weights, biases, data)
     return train
 
 
-def naive_epoch(weights, biases, data, sig):
+def naive_epoch(weights, biases, data):
     start = time.perf_counter()
     for k in range(0, len(data), MINI_BATCH_SIZE):
         batch = data[k:k + MINI_BATCH_SIZE]
@@ -131,7 +128,7 @@ def naive_epoch(weights, biases, data, sig):
                     for i in range(len(a_prev)):
                         total += w[j][i] * a_prev[i]
                     z.append(total)
-                activations.append([sig(v) for v in z])
+                activations.append([sigmoid(v) for v in z])
             a = activations[-1]
             delta = [(a[j] - (1.0 if j == label else 0.0)) * a[j] * (1 - a[j]) for j in range(len(a))]
             for layer in range(len(weights) - 1, -1, -1):

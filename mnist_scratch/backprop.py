@@ -18,7 +18,7 @@ Layers are numbered as in the book: l = 1 is the input, l = L the output.
 
 import sys
 
-from .cli import ArgumentParser, CommandError, finite_float, run_main
+from .cli import ArgumentParser, CommandError, finite_float, load_visualizer, run_main
 from .gradcheck import max_relative_error, numerical_gradient
 from .network import Network, quadratic_cost
 
@@ -177,13 +177,8 @@ def _run(args, out):
         raise CommandError("--sizes needs at least two layers of 1 to 8 neurons (it is a "
                            "walkthrough; larger networks do not fit on a slide)")
     if args.figure:
-        try:
-            from .visualize import check_figure_path
-            from .visualize_backprop import save_backprop_figure
-        except ImportError as e:
-            raise CommandError("the figure needs the viz extras (%s): pip install -e \".[viz]\""
-                               % e) from None
-        check_figure_path(args.figure)
+        load_visualizer("--figure").check_figure_path(args.figure)
+        from .visualize_backprop import save_backprop_figure
     data = walkthrough(args.sizes, args.seed, args.x, args.y)
     out.write("\n".join(format_walkthrough(data)) + "\n")
     if args.figure:

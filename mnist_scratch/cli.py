@@ -13,7 +13,7 @@ import sys
 from .datasets import DataError
 
 __all__ = ["CommandError", "ArgumentParser", "positive_int", "non_negative_int",
-           "positive_float", "finite_float", "line_printer", "run_main"]
+           "positive_float", "finite_float", "load_visualizer", "line_printer", "run_main"]
 
 
 class CommandError(Exception):
@@ -58,6 +58,20 @@ def finite_float(text):
 def positive_float(text):
     """An argparse type: a finite number > 0."""
     return _number(text, float, "a number", 0, strict=True)
+
+
+def load_visualizer(what):
+    """The visualize module, imported only when ``what`` (e.g. "--plots") needs it.
+
+    The core runs on the standard library alone; the figures need the viz
+    extras. Without them, this is a one-line CommandError saying how to install them.
+    """
+    try:
+        from . import visualize
+    except ImportError as e:
+        raise CommandError("%s needs matplotlib and imageio (%s): pip install -e \".[viz]\""
+                           % (what, e)) from None
+    return visualize
 
 
 def line_printer(stream):

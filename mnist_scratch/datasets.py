@@ -68,24 +68,25 @@ def find_data_dir(data_dir=None):
 
 def _find_file(data_dir, name):
     """Path of ``name`` in ``data_dir``, gzipped or not; DataError if neither is there."""
-    for candidate in (name, name[:-3] if name.endswith(".gz") else name + ".gz"):
+    other = name[:-3] if name.endswith(".gz") else name + ".gz"
+    for candidate in (name, other):
         path = os.path.join(data_dir, candidate)
         if os.path.isfile(path):
             return path
     raise DataError(
         "MNIST file %s not found in %s (looked for %s and %s). Pass --data-dir (or set %s) to "
         "the folder holding the four MNIST files." % (name, os.path.abspath(data_dir), name,
-                                                      name[:-3], ENV_VAR))
+                                                      other, ENV_VAR))
 
 
-def _read(path, magic_ndim):
+def _read(path, ndim):
     try:
         data = read_idx(path)
     except IdxError as e:
         raise DataError("damaged MNIST file: %s" % e) from None
-    if len(data.shape) != magic_ndim:
+    if len(data.shape) != ndim:
         raise DataError("%s: expected a %d-dimensional IDX file, found shape %s"
-                        % (path, magic_ndim, data.shape))
+                        % (path, ndim, data.shape))
     if data.type_code != 0x08:
         raise DataError("%s: expected unsigned bytes, found type code 0x%02X" % (path, data.type_code))
     return data

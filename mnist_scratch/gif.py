@@ -32,12 +32,13 @@ validation images (measured after training, so it does not slow it down).
 then one example) with --every 1.
 """
 
+import math
 import os
 import sys
 import time
 
-from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, positive_float,
-                  positive_int, run_main)
+from .cli import (ArgumentParser, CommandError, line_printer, load_visualizer,
+                  non_negative_int, positive_float, positive_int, run_main)
 from .datasets import load_mnist
 from .network import INITS, Network
 from .progress import Progress, count, format_seconds
@@ -127,8 +128,8 @@ def tiles_of(weights):
     """
     if len(weights) == 1:
         return weights[0]
-    from .visualize import looks_for
-    return list(looks_for(Network.from_parameters(weights, [[0.0] * len(w) for w in weights])))
+    from .visualize import weight_product
+    return list(weight_product(weights))
 
 
 def build_parser():
@@ -191,10 +192,7 @@ def run(args, out=None, err=None):
     out_dir = args.out or default_gif_dir()
     if not os.path.isdir(out_dir):
         raise CommandError("output folder %s does not exist" % out_dir)
-    try:
-        from . import visualize
-    except ImportError as e:
-        raise CommandError("the GIFs need matplotlib (%s): pip install -e \".[viz]\"" % e) from None
+    visualize = load_visualizer("making GIFs")
     # Before any training: a GIF cannot store these, so say so now, not minutes later.
     for option, seconds in (("--duration", args.duration), ("--pause", args.pause)):
         if seconds > visualize.MAX_GIF_SECONDS:
@@ -211,12 +209,13 @@ def run(args, out=None, err=None):
     validation_data = (load_mnist("validation", args.data_dir, limit=args.validation_limit)
                        if args.validation_limit else [])
     net = Network(args.sizes, seed=args.seed, init=args.init)
-    batches_per_epoch = -(-len(training_data) // args.mini_batch_size)
+    batches_per_epoch = math.ceil(len(training_data) / args.mini_batch_size)
     points = frame_points(batches_per_epoch, args.epochs, args.every, args.per_epoch, args.frames)
     recorder = Recorder(net, points)
-    start = {"zeros": "all-zero", "scaled": "random (scaled)", "standard": "random (standard)"}
+    init_names = {"zeros": "all-zero", "scaled": "random (scaled)",
+                  "standard": "random (standard)"}
     say("mnist_scratch.gif: network %s from %s weights, %d images x %s, mini-batch %d, "
-        "eta %g, %s" % (args.sizes, start[args.init], len(training_data),
+        "eta %g, %s" % (args.sizes, init_names[args.init], len(training_data),
                         count(args.epochs, "epoch"), args.mini_batch_size, args.eta,
                         count(len(points), "frame")))
 
@@ -245,9 +244,9 @@ def run(args, out=None, err=None):
     for i, (seen, weights, biases) in enumerate(snapshots, 1):
         caption = "%s examples seen" % format(seen, ",")
         if validation_data:
-            result = evaluate(Network.from_parameters(weights, biases), validation_data)
-            caption += "  |  %.1f%% right on %s validation images" % (
-                100 * result.accuracy, format(result.total, ","))
+            score = evaluate(Network.from_parameters(weights, biases), validation_data)
+            caption += visualize.CAPTION_SEPARATOR + "%.1f%% right on %s validation images" % (
+                100 * score.accuracy, format(score.total, ","))
         captions.append(caption)
         if progress is not None:
             progress.update(i, "scoring")
@@ -255,7 +254,8 @@ def run(args, out=None, err=None):
         progress.clear()
 
     frames = [tiles_of(weights) for _, weights, _ in snapshots]
-    progress = None if args.quiet else Progress(len(frames) * 11, unit="frames", stream=err)
+    pictures = len(frames) * (len(frames[0]) + 1)  # a GIF per tile, and the grid GIF
+    progress = None if args.quiet else Progress(pictures, unit="frames", stream=err)
     result = visualize.write_weight_gifs(
         out_dir, frames, captions, ["digit %d" % d for d in range(10)],
         duration=args.duration, loop=args.loop, last_duration=args.pause,
@@ -265,7 +265,7 @@ def run(args, out=None, err=None):
     vmin, vmax = result["limits"]
     say("Wrote %d GIFs of %s into %s (colour scale %.3g to %.3g on every frame)."
         % (len(result["paths"]), count(result["frames"], "frame"), out_dir, vmin, vmax))
-    say("Last frame: %s." % captions[-1].replace("  |  ", ", "))
+    say("Last frame: %s." % captions[-1].replace(visualize.CAPTION_SEPARATOR, ", "))
     say("Total time %s." % format_seconds(time.perf_counter() - started))
     return 0
 

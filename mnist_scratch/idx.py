@@ -19,12 +19,13 @@ when something is wrong, *before* allocating anything the header asks for.
 """
 
 import gzip
+import math
 import os
 import struct
-import zlib
+import sys
 from array import array
 
-from .fileio import atomic_write_bytes
+from .fileio import atomic_write_bytes, read_bytes
 
 __all__ = ["IdxError", "IdxData", "TYPES", "read_idx", "write_idx", "read_idx_bytes"]
 
@@ -37,9 +38,7 @@ TYPES = {
     0x0D: ("f", 4, "float (4 bytes)"),
     0x0E: ("d", 8, "double (8 bytes)"),
 }
-_CODE_OF_FORMAT = {fmt: code for code, (fmt, _, _) in TYPES.items()}
 
-GZIP_MAGIC = b"\x1f\x8b"
 # No real IDX file has this many elements; a header claiming more is damaged.
 MAX_ELEMENTS = 2**31
 
@@ -69,10 +68,7 @@ class IdxData:
 
     def item_size(self):
         """Number of elements in one item along the first axis (784 for MNIST images)."""
-        size = 1
-        for n in self.shape[1:]:
-            size *= n
-        return size
+        return math.prod(self.shape[1:])
 
     def items(self):
         """List of the items along the first axis, each a flat slice of ``data``."""
@@ -91,21 +87,6 @@ class IdxData:
 
     def __repr__(self):
         return "IdxData(shape=%r, type=%s)" % (self.shape, TYPES[self.type_code][2])
-
-
-def _read_bytes(path):
-    """Return the (decompressed) bytes of ``path``; gzip is told by its magic bytes."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise FileNotFoundError("IDX file not found: %s" % path) from None
-    if raw[:2] == GZIP_MAGIC:
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, ValueError, zlib.error) as e:
-            raise IdxError("%s: damaged gzip data (%s)" % (path, e)) from None
-    return raw
 
 
 def read_idx_bytes(raw, name="<bytes>"):
@@ -148,7 +129,7 @@ def read_idx_bytes(raw, name="<bytes>"):
     else:
         values = array(fmt)
         values.frombytes(body)
-        if struct.pack("=H", 1) != struct.pack(">H", 1):  # little-endian machine
+        if sys.byteorder == "little":  # IDX numbers are big-endian: swap them
             values.byteswap()
         data = values.tolist()
     return IdxData(shape, type_code, data)
@@ -168,7 +149,7 @@ def read_idx(path):
         IdxError: the file is not valid IDX (the message names it and the problem).
     """
     path = os.fspath(path)
-    return read_idx_bytes(_read_bytes(path), name=path)
+    return read_idx_bytes(read_bytes(path, "IDX file", IdxError), name=path)
 
 
 def write_idx(path, data, shape, type_code=0x08, compress=None):
@@ -188,9 +169,7 @@ def write_idx(path, data, shape, type_code=0x08, compress=None):
     shape = tuple(int(n) for n in shape)
     if not shape or len(shape) > 255 or any(n < 1 for n in shape):
         raise ValueError("bad IDX shape %r" % (shape,))
-    count = 1
-    for n in shape:
-        count *= n
+    count = math.prod(shape)
     if len(data) != count:
         raise ValueError("shape %s needs %d elements, got %d" % (shape, count, len(data)))
     fmt = TYPES[type_code][0]

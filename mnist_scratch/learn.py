@@ -19,9 +19,10 @@ import os
 import sys
 import time
 
-from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, positive_float,
-                  positive_int, run_main)
+from .cli import (ArgumentParser, CommandError, line_printer, load_visualizer,
+                  non_negative_int, positive_float, positive_int, run_main)
 from .datasets import load_mnist
+from .fileio import check_writable
 from .network import INITS, Network
 from .progress import Progress, count, format_seconds
 from .training import History, TrainingDiverged, evaluate, sgd
@@ -76,23 +77,13 @@ def build_parser():
     return parser
 
 
-def load_visualizer():
-    """The visualize module, imported only when figures are asked for (it needs matplotlib)."""
-    try:
-        from . import visualize
-    except ImportError as e:
-        raise CommandError("--plots needs matplotlib and imageio (%s): pip install -e \".[viz]\""
-                           % e) from None
-    return visualize
-
-
 def write_plots(folder, history, test_result, test_data):
     """Write the learning curves and (if there was a test) the confusion matrix into ``folder``.
 
     Returns:
         list of the files written.
     """
-    viz = load_visualizer()
+    viz = load_visualizer("--plots")
     paths = []
     if history is not None and (history.batch_examples or history.epochs):
         paths.append(os.path.join(folder, "curves.png"))
@@ -105,14 +96,6 @@ def write_plots(folder, history, test_result, test_data):
     return paths
 
 
-def check_output_path(path, what):
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise CommandError("cannot write the %s to %s: folder %s does not exist" % (what, path, folder))
-    if os.path.isdir(path):
-        raise CommandError("cannot write the %s to %s: it is a folder" % (what, path))
-
-
 def run(args, out=sys.stdout, err=sys.stderr):
     """Train as ``args`` say. Returns the exit code."""
     if len(args.sizes) < 2:
@@ -121,13 +104,13 @@ def run(args, out=sys.stdout, err=sys.stderr):
         raise CommandError("--sizes must start with 784, the number of pixels of an MNIST image")
     if args.sizes[-1] != 10:
         raise CommandError("--sizes must end with 10, one output neuron per digit")
-    for path, what in ((args.save, "network"), (args.history, "history")):
+    for path in (args.save, args.history):
         if path:
-            check_output_path(path, what)
+            check_writable(path)  # before training, not after it
     if args.plots:
         if not os.path.isdir(args.plots):
             raise CommandError("cannot write the plots to %s: folder does not exist" % args.plots)
-        load_visualizer()  # fail now, not after training
+        load_visualizer("--plots")  # fail now, not after training
 
     say = line_printer(out)
 

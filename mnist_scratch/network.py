@@ -125,6 +125,8 @@ class Network:
         num_layers: len(sizes), counting the input layer.
         weights: list of Matrices; weights[i] has shape (sizes[i+1], sizes[i]).
         biases: list of Vectors; biases[i] has shape (sizes[i+1],).
+        meta: dict of facts saved with the network (how it was trained, its
+            accuracy, ...); empty for a new network.
 
     Training replaces these lists instead of changing them in place, so a
     reference to ``weights`` taken earlier stays a snapshot of that moment.
@@ -236,12 +238,12 @@ class Network:
         zs, activations = self.forward(x)
 
         # Backward pass. sigma'(z) = a (1 - a) for each neuron's activation a.
-        L = len(self.weights)     # number of layers with weights
-        deltas = [None] * L       # list to store the errors delta, layer by layer
+        # One delta per layer with weights; deltas[-1] is the book's delta^L (the output).
+        deltas = [None] * len(self.weights)
         a_out = activations[-1]
         # BP1: delta^L = (a^L - y) (.) sigma'(z^L)
         deltas[-1] = [(a - t) * a * (1.0 - a) for a, t in zip(a_out, y)]
-        for i in range(L - 2, -1, -1):
+        for i in range(len(deltas) - 2, -1, -1):
             # BP2: delta^l = ((w^(l+1))^T delta^(l+1)) (.) sigma'(z^l)
             # zip(*w) walks the columns of w^(l+1), i.e. the rows of its transpose.
             delta_next = deltas[i + 1]

@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from .cli import ArgumentParser, CommandError, positive_int, run_main
+from .cli import ArgumentParser, CommandError, load_visualizer, positive_int, run_main
 from .datasets import load_mnist
 from .network import Network
 from .progress import format_seconds
@@ -52,10 +52,6 @@ def history_beside(network_path):
         if os.path.isfile(candidate):
             return candidate
     return None
-
-
-def describe(network):
-    return "[%s]" % ", ".join(str(n) for n in network.sizes)
 
 
 def write_all(network, test_data, out_dir, history=None, name="network"):
@@ -89,7 +85,8 @@ def write_all(network, test_data, out_dir, history=None, name="network"):
                           % (name, len(shown)),
                     path=path("samples.png"))
     if result.correct < result.total:
-        viz.plot_confidently_wrong(network, test_data, count=WRONG, path=path("wrong.png"))
+        viz.plot_confidently_wrong(network, test_data, count=WRONG, path=path("wrong.png"),
+                                   predictions=result.predictions)
     first = network.weights[0]
     if len(network.weights) == 1:
         viz.plot_weight_images(first, titles=["digit %d" % j for j in range(len(first))],
@@ -145,11 +142,7 @@ def run(args, out=None):
     out = out or sys.stdout
     if not os.path.isdir(args.out):
         raise CommandError("output folder %s does not exist" % args.out)
-    try:
-        from . import visualize  # noqa: F401  (fail early, with a clear message)
-    except ImportError as e:
-        raise CommandError("the figures need matplotlib (%s): pip install -e \".[viz]\""
-                           % e) from None
+    load_visualizer("drawing the figures")  # fail early, with a clear message
     from .training import History
     started = time.perf_counter()
     path = args.network or default_network()
@@ -165,7 +158,7 @@ def run(args, out=None):
         raise CommandError("%s: a network of sizes %s is not an MNIST classifier (784 inputs, "
                            "10 outputs)" % (path, network.sizes))
     test_data = load_mnist("test", args.data_dir, limit=args.test_limit)
-    name = describe(network)
+    name = str(network.sizes)
     paths, result, pairs = write_all(network, test_data, args.out, history, name=name)
     out.write("Network %s from %s: %d / %d test images right (%.2f%%)\n"
               % (name, path, result.correct, result.total, 100 * result.accuracy))

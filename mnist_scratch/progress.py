@@ -29,7 +29,10 @@ def format_seconds(seconds):
 
 
 class Progress:
-    """Prints ``label [#####     ] done/total  rate unit/s  ETA m:ss``.
+    """Prints ``label [#####.....] done/total unit  rate unit/s  elapsed m:ss  ETA m:ss``.
+
+    For example ``epoch 1/3 [#######...] 300/1000 examples  5980 examples/s
+    elapsed 0s  ETA 0s`` (ETA: the estimated time still to go).
 
     Args:
         total: the number of units of work (e.g. examples over all epochs).
@@ -56,11 +59,11 @@ class Progress:
         elapsed = time.perf_counter() - self.start
         fraction = min(done / self.total, 1.0)
         rate = done / elapsed if elapsed > 0 else 0.0
-        eta = (self.total - done) / rate if rate > 0 else float("nan")
         width = 24
         filled = int(fraction * width)
         bar = "#" * filled + "." * (width - filled)
-        eta_text = format_seconds(eta) if eta == eta else "?"
+        # Time still to go at the rate so far (not the learning rate eta!).
+        eta_text = format_seconds((self.total - done) / rate) if rate > 0 else "?"
         return "%s[%s] %d/%d %s  %.0f %s/s  elapsed %s  ETA %s" % (
             (label + " ") if label else "", bar, done, self.total, self.unit, rate, self.unit,
             format_seconds(elapsed), eta_text)

@@ -20,10 +20,9 @@ import math
 import os
 import random
 import time
-import zlib
 from itertools import compress
 
-from .fileio import atomic_write_bytes, atomic_write_text
+from .fileio import atomic_write_bytes, atomic_write_text, read_bytes
 from .linalg import argmax, one_hot, zeros, zeros_matrix
 from .network import quadratic_cost
 
@@ -149,7 +148,10 @@ def update_mini_batch(network, mini_batch, eta, targets=None):
         columns = sorted(columns)
         new_w = []
         for w_row, nw_row in zip(w, nw):
-            new_row = w_row[:]  # a copy: a column nobody used keeps its weight exactly
+            # A new row, never a change in place: earlier references to the weights
+            # (a GIF's snapshots) must keep their values. Columns no example of the
+            # batch used have a zero gradient, so only the used ones are updated.
+            new_row = w_row[:]
             for k in columns:
                 new_row[k] -= step * nw_row[k]
             new_w.append(new_row)
@@ -205,7 +207,7 @@ class History:
         epochs: one dict per epoch with keys
             "epoch" (1, 2, ...), "seconds" (training time of that epoch),
             "examples_seen" (total so far), "train_cost" and "train_accuracy"
-            (means over the epoch's mini-batches, measured as they were trained),
+            (means over the epoch's examples, measured as they were trained),
             and, if evaluation data was given, "evaluation_cost",
             "evaluation_accuracy", "evaluation_correct", "evaluation_total".
         batch_examples, batch_cost, batch_accuracy: one entry per mini-batch:
@@ -251,16 +253,10 @@ class History:
             ValueError: not a history file (the message names it).
         """
         path = os.fspath(path)
+        raw = read_bytes(path, "history file")
         try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except FileNotFoundError:
-            raise FileNotFoundError("history file not found: %s" % path) from None
-        try:
-            if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
             data = json.loads(raw.decode("utf-8"))
-        except (OSError, EOFError, ValueError, zlib.error) as e:
+        except ValueError as e:  # not UTF-8, or not JSON
             raise ValueError("%s: not a training history (%s)" % (path, e)) from None
         problem = _history_problem(data)
         if problem:
@@ -301,7 +297,9 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         History.
 
     Raises:
-        TrainingDiverged: the cost became NaN or infinite (eta far too large).
+        TrainingDiverged: the cost became NaN or infinite, or after an epoch the
+            network is at chance level with every output stuck at 0 or 1 on the
+            last mini-batch (eta far too large either way).
         ValueError: bad arguments (no data, epochs < 0, mini_batch_size < 1,
             eta not a positive finite number, inputs of the wrong size).
     """
@@ -353,6 +351,7 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
                   "train_accuracy": epoch_correct / n}
         # A network at chance level whose outputs are all stuck at 0 or 1 has a
         # zero gradient everywhere: no number of further epochs can help it.
+        # (Checked on the epoch's last mini-batch, which is cheap and enough.)
         # (Only with enough examples for "chance level" to mean something: the
         # accuracy is counted before each step, so a tiny run can look stuck.)
         if (n >= 10 * n_out and record["train_accuracy"] <= 2.0 / n_out

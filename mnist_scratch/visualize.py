@@ -37,12 +37,13 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .fileio import atomic_write_bytes
+from .fileio import atomic_write_bytes, check_writable
+from .linalg import argmax
 
 __all__ = [
-    "DIGIT_CMAP", "WEIGHT_CMAP", "save_figure", "check_folder", "check_figure_path", "to_image",
+    "DIGIT_CMAP", "WEIGHT_CMAP", "save_figure", "check_figure_path", "to_image",
     "plot_images", "confidently_wrong", "plot_confidently_wrong",
-    "symmetric_limit", "plot_weight_images", "looks_for", "moving_average",
+    "symmetric_limit", "plot_weight_images", "looks_for", "weight_product", "moving_average",
     "plot_learning_curves", "confusion_matrix", "most_confused_pairs",
     "plot_confusion_matrix", "render_weight_frames", "gif_palette", "nearest_colors",
     "write_gif", "write_weight_gifs",
@@ -57,13 +58,6 @@ SIDE = 28                 # MNIST images are SIDE x SIDE pixels
 
 # ----------------------------------------------------------------- saving
 
-def check_folder(path):
-    """Raise FileNotFoundError naming the folder if ``path``'s folder does not exist."""
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError("cannot write %s: folder %s does not exist" % (path, folder))
-
-
 # What save_figure writes: matplotlib's formats that need nothing else installed
 # (its .pgf needs LaTeX, its .raw/.rgba are not image files).
 FIGURE_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "eps", "ps", "tif", "tiff", "webp")
@@ -73,13 +67,11 @@ def check_figure_path(path):
     """Check, before any work, that a figure can be written to ``path``; return its format.
 
     Raises:
-        FileNotFoundError: the folder of ``path`` does not exist.
-        ValueError: matplotlib cannot write the format of that suffix (no suffix means PNG).
+        FileNotFoundError, IsADirectoryError: see ``fileio.check_writable``.
+        ValueError: the figures are not written in the format of that suffix (no suffix
+            means PNG).
     """
-    check_folder(path)
-    if os.path.isdir(path):
-        raise ValueError("cannot write %s: it is a folder; give a file name such as "
-                         "%s" % (path, os.path.join(os.fspath(path), "figure.png")))
+    check_writable(path)
     fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "png"
     if fmt not in FIGURE_FORMATS:
         raise ValueError("cannot write %s: %r is not an image format the figures are written in "
@@ -112,9 +104,9 @@ def _new_figure(width, height, layout=None):
     return fig
 
 
-def _finish(fig, path, dpi=100):
+def _finish(fig, path):
     if path is not None:
-        save_figure(fig, path, dpi=dpi)
+        save_figure(fig, path)
     return fig
 
 
@@ -142,9 +134,10 @@ def _bare(ax):
 def plot_images(images, labels, predictions=None, columns=10, title=None, notes=None, path=None):
     """A grid of digits, each titled with its label (and the network's guess).
 
-    With ``predictions``, a right guess gets a green title "7" and a wrong
-    one a red title "9, net: 4" and a thick red frame, so the mistakes stand
-    out at a glance (and without colour, by their text).
+    With ``predictions``, a right guess gets a green title "label 7 / net: 7
+    right" and a wrong one a red title "label 9 / net: 4 WRONG" and a thick
+    red frame, so the mistakes stand out at a glance (and without colour, by
+    their text).
 
     Args:
         images: list of Vectors of 784 pixels in [0, 1].
@@ -191,7 +184,7 @@ def plot_images(images, labels, predictions=None, columns=10, title=None, notes=
     return _finish(fig, path)
 
 
-def confidently_wrong(network, data, count=20):
+def confidently_wrong(network, data, count=20, predictions=None):
     """The wrongly classified examples the network was most sure about.
 
     Sigmoid outputs saturate: many wrong guesses have an output of 1.00, so
@@ -203,31 +196,36 @@ def confidently_wrong(network, data, count=20):
         network: a Network.
         data: list of (x, label).
         count: how many to return at most.
+        predictions: optional, the network's digit for each example (as in
+            ``evaluate(network, data).predictions``); then only the wrong
+            ones are fed forward again, for their outputs.
 
     Returns:
         list of (x, label, predicted, output_predicted, output_label),
         largest margin output_predicted - output_label first.
     """
+    if predictions is not None:
+        data = [example for example, p in zip(data, predictions) if p != example[1]]
     wrong = []
     for x, label in data:
         output = network.feedforward(x)
-        predicted = max(range(len(output)), key=output.__getitem__)
+        predicted = argmax(output)
         if predicted != label:
             wrong.append((x, label, predicted, output[predicted], output[label]))
     wrong.sort(key=lambda item: item[4] - item[3])
     return wrong[:count]
 
 
-def plot_confidently_wrong(network, data, count=20, columns=10, path=None):
+def plot_confidently_wrong(network, data, count=20, columns=10, path=None, predictions=None):
     """A gallery of the ``count`` most confidently wrong images of ``data``.
 
     Under each image: the network's output for its (wrong) guess and for the
-    true label.
+    true label. ``predictions``: optional, as in ``confidently_wrong``.
 
     Returns:
         The matplotlib Figure (titled with how many of ``data`` were wrong).
     """
-    wrong = confidently_wrong(network, data, count=len(data))
+    wrong = confidently_wrong(network, data, count=len(data), predictions=predictions)
     if not wrong:
         raise ValueError("the network got every one of the %d images right" % len(data))
     shown = wrong[:count]
@@ -274,8 +272,13 @@ def looks_for(network):
     Returns:
         numpy array of shape (sizes[-1], sizes[0]).
     """
-    product = np.asarray(network.weights[0], dtype=float)
-    for w in network.weights[1:]:
+    return weight_product(network.weights)
+
+
+def weight_product(weights):
+    """W_L ... W_2 W_1 of a list of weight matrices (see ``looks_for``), as a numpy array."""
+    product = np.asarray(weights[0], dtype=float)
+    for w in weights[1:]:
         product = np.asarray(w, dtype=float) @ product
     return product
 
@@ -294,8 +297,9 @@ def plot_weight_images(rows, titles=None, columns=10, title=None, limit=None,
         titles: optional title per tile (default "0", "1", ...).
         columns: tiles per row.
         title: optional title over the grid.
-        limit: the scale's end; default ``symmetric_limit`` of all rows (the
-            99.5th percentile of |weight|; larger ones get the end colour).
+        limit: the scale's end; default ``symmetric_limit`` of the tiles (the
+            99.5th percentile of each tile's |weight|, the largest over the
+            tiles; larger weights get the end colour).
         path: optional file to save to.
 
     Returns:
@@ -399,9 +403,9 @@ def plot_learning_curves(history, window=None, title=None, max_raw=5000, path=No
             ax.plot(x_batch, moving_average(values, window), color="#08519c", linewidth=1.8,
                     label="training, moving average (%d batches)" % window)
         epochs = history.epochs
-        ex = [e["examples_seen"] / n for e in epochs]
+        x_epoch = [e["examples_seen"] / n for e in epochs]
         if epochs:
-            ax.plot(ex, [e[train_key] * scale for e in epochs], "o", color="#08519c",
+            ax.plot(x_epoch, [e[train_key] * scale for e in epochs], "o", color="#08519c",
                     markersize=5, label="training, epoch mean")
         scored = [e for e in epochs if eval_key in e]
         if scored:
@@ -414,8 +418,8 @@ def plot_learning_curves(history, window=None, title=None, max_raw=5000, path=No
         ax.grid(True, alpha=0.3)
         if name == "accuracy":
             # the first batches are near 10% (guessing): start the axis near the epochs' values
-            finals = [e[eval_key] for e in scored] or [e[train_key] for e in epochs]
-            bottom = max(0.0, min(80.0, 100 * min(finals) - 10)) if finals else 0.0
+            per_epoch = [e[eval_key] for e in scored] or [e[train_key] for e in epochs]
+            bottom = max(0.0, min(80.0, 100 * min(per_epoch) - 10)) if per_epoch else 0.0
             ax.set_ylim(bottom, 100.5)
         else:
             # the cost falls by a factor of ten or more: a log scale shows all of its fall
@@ -529,8 +533,7 @@ def _colormap(name, bad):
 
 # ----------------------------------------------------------------- GIFs
 
-def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches=1.5,
-                         colorbar=True):
+def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches=1.5):
     """Draw a sequence of weight-image grids as RGB pictures, one per frame.
 
     One figure is built once; each frame only swaps the image data and the
@@ -545,7 +548,6 @@ def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches
         limit: the colour scale is [-limit, limit] on every frame.
         columns: tiles per row.
         tile_inches: size of a tile (at 100 pixels per inch).
-        colorbar: draw the colour bar.
 
     Returns:
         list of numpy uint8 arrays of shape (height, width, 3).
@@ -556,7 +558,7 @@ def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches
         raise ValueError("%d frames but %d captions" % (len(frames), len(captions)))
     tiles = len(frames[0])
     rows, columns = _grid_shape(tiles, columns)
-    bar_inches = 0.9 if colorbar else 0.0
+    bar_inches = 0.9  # the colour bar, right of the tiles
     top_inches = 0.5  # room for the caption
     width = tile_inches * columns + bar_inches + 0.2
     height = (tile_inches + 0.25) * rows + top_inches + 0.1
@@ -572,16 +574,15 @@ def render_weight_frames(frames, captions, titles, limit, columns=5, tile_inches
                                 interpolation="nearest"))
         _bare(ax)
         ax.set_title(titles[j], fontsize=10, pad=2)
-    if colorbar:
-        grid_bottom = 1 - (top_inches + rows * (tile_inches + 0.25) - 0.05) / height
-        grid_top = 1 - (top_inches + 0.2) / height
-        cax = fig.add_axes((1 - (bar_inches - 0.1) / width, grid_bottom, 0.12 / width,
-                            grid_top - grid_bottom))
-        # Arrows at the ends of the bar when some weight, in some frame, lies
-        # beyond the scale and is drawn in the end colour.
-        largest = max(float(np.max(np.abs(np.asarray(frame, dtype=float)))) for frame in frames)
-        bar = fig.colorbar(images[0], cax=cax, extend="both" if largest > limit else "neither")
-        bar.ax.tick_params(labelsize=7)
+    grid_bottom = 1 - (top_inches + rows * (tile_inches + 0.25) - 0.05) / height
+    grid_top = 1 - (top_inches + 0.2) / height
+    cax = fig.add_axes((1 - (bar_inches - 0.1) / width, grid_bottom, 0.12 / width,
+                        grid_top - grid_bottom))
+    # Arrows at the ends of the bar when some weight, in some frame, lies
+    # beyond the scale and is drawn in the end colour.
+    largest = max(float(np.max(np.abs(np.asarray(frame, dtype=float)))) for frame in frames)
+    bar = fig.colorbar(images[0], cax=cax, extend="both" if largest > limit else "neither")
+    bar.ax.tick_params(labelsize=7)
     caption = fig.text(0.5, 1 - (top_inches - 0.08) / height,
                        "", ha="center", va="bottom", fontsize=9 if columns > 1 else 7.5)
     canvas = fig.canvas
@@ -636,6 +637,7 @@ def nearest_colors(picture, palette):
     return nearest[where.reshape(-1)].reshape(picture.shape[:2])
 
 
+CAPTION_SEPARATOR = "  |  "  # between the parts of a GIF frame's caption
 MAX_GIF_SECONDS = 655.35   # a frame's delay: 16 bits of hundredths of a second
 MAX_GIF_LOOP = 65536       # plays: the NETSCAPE extension stores repeats in 16 bits
 
@@ -661,7 +663,7 @@ def write_gif(path, pictures, duration=0.1, loop=0, last_duration=None, palette=
         FileNotFoundError: the folder of ``path`` does not exist.
         ValueError: no pictures, or a duration or loop count a GIF cannot store.
     """
-    check_folder(path)
+    check_writable(path)
     if not pictures:
         raise ValueError("no frames to write")
     # A GIF stores each frame's delay in hundredths of a second and the loop
@@ -710,9 +712,10 @@ def write_weight_gifs(out_dir, frames, captions, titles, duration=0.1, loop=0,
         titles: one title per tile; tile j is written to "<prefix>-<j>.gif".
         duration, loop, last_duration: see ``write_gif``.
         limit: the colour scale [-limit, limit] of every frame of every GIF;
-            default ``symmetric_limit`` over all frames and tiles (the 99.5th
-            percentile of |weight|; the few larger weights get the end colours,
-            and the colour bar's arrows say so).
+            default ``symmetric_limit`` of the frames (the 99.5th percentile of
+            |weight| over all tiles of a frame, the largest over the frames; the
+            few larger weights get the end colours, and the colour bar's arrows
+            say so).
         on_frame: optional callback ``on_frame(done, total)`` as frames are drawn.
 
     Returns:
@@ -731,9 +734,11 @@ def write_weight_gifs(out_dir, frames, captions, titles, duration=0.1, loop=0,
     total = len(frames) * (tiles + 1)
     done = 0
     paths = []
+    # A single tile is narrow: its caption's parts go on separate lines.
+    one_per_line = [c.replace(CAPTION_SEPARATOR, "\n") for c in captions]
     for j in range(tiles):
         pictures = render_weight_frames([[frame[j]] for frame in frames],
-                                        [c.replace("  |  ", "\n") for c in captions],
+                                        one_per_line,
                                         [titles[j]], limit, columns=1, tile_inches=1.5)
         path = os.path.join(out_dir, "%s-%s.gif" % (prefix, j))
         write_gif(path, pictures, duration, loop, last_duration, palette)

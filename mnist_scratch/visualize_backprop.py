@@ -46,11 +46,13 @@ def draw_backprop(data):
                         linewidth=0.8 + 5.0 * abs(value) / biggest, alpha=0.6, zorder=1)
     # The numbers of each weight layer go in a table under the gap they span:
     # labels on the lines themselves would cover each other where lines cross.
-    bottom = min(y for layer in pos for _, y in layer) - 1.5
+    xs = [x for layer in pos for x, _ in layer]
+    ys = [y for layer in pos for _, y in layer]
+    bottom = min(ys) - 1.5
     for i, w in enumerate(net.weights):
-        l = i + 2  # book numbering of the layer these weights feed
-        rows = ["w^%d" % l] + [" ".join("%+7.3f" % v for v in row) for row in w]
-        rows += ["", "dC/dw^%d (BP4)" % l]
+        book_layer = i + 2  # the book numbers layers from 1 (the input): w^2 feeds layer 2
+        rows = ["w^%d" % book_layer] + [" ".join("%+7.3f" % v for v in row) for row in w]
+        rows += ["", "dC/dw^%d (BP4)" % book_layer]
         rows += [" ".join("%+7.4f" % g for g in row) for row in data["nabla_w"][i]]
         ax.text((pos[i][0][0] + pos[i + 1][0][0]) / 2, bottom, "\n".join(rows), ha="center",
                 va="top", fontsize=11, family="monospace", zorder=4)
@@ -77,9 +79,6 @@ def draw_backprop(data):
                  % (sizes, data["cost"], data["max_error"]), fontsize=12)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.autoscale_view()
-    xs = [x for layer in pos for x, _ in layer]
-    ys = [y for layer in pos for _, y in layer]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 1.4)
     table_lines = 3 + 2 * max(sizes[1:])
     ax.set_ylim(min(ys) - 1.7 - 0.36 * table_lines, max(ys) + 1.7)
