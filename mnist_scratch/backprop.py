@@ -48,9 +48,10 @@ def walkthrough(sizes=None, seed=DEFAULT_SEED, x=None, y=None, h=STEP_H):
         h: step of the numerical gradient.
 
     Returns:
-        dict with "network", "x", "y", "zs", "activations", "deltas",
+        dict with "network", "x", "y", "seed", "zs", "activations", "deltas",
         "nabla_b", "nabla_w" (from Network.backprop), "cost", "numerical"
-        ((nabla_b, nabla_w) by central differences) and "max_error".
+        ((nabla_b, nabla_w) by central differences), its step "h" and
+        "max_error".
     """
     sizes = list(sizes or DEFAULT_SIZES)
     x = list(x) if x is not None else _fit(DEFAULT_X, sizes[0])

@@ -25,13 +25,11 @@ checks and returns True if all passed; it never raises.
 """
 
 import copy
-import gzip
 import importlib.util
 import math
 import os
 import random
 import shutil
-import struct
 import sys
 import tempfile
 import traceback
@@ -138,9 +136,7 @@ def _describe(value, top=True):
 def _plural(word):
     parts = word.split(" ", 1)
     head = parts[0]
-    if head in ("int", "float", "str", "bool", "number"):
-        head += "s"
-    elif head in ("list", "tuple"):
+    if head in ("int", "float", "str", "bool", "number", "list", "tuple"):
         head += "s"
     return " ".join([head] + parts[1:])
 
@@ -161,12 +157,6 @@ def _close(a, b, tol):
         return False
 
 
-def _negate(value):
-    if isinstance(value, (list, tuple)):
-        return [_negate(v) for v in value]
-    return -value
-
-
 def _scaled(value, c):
     if isinstance(value, (list, tuple)):
         return [_scaled(v, c) for v in value]
@@ -175,9 +165,13 @@ def _scaled(value, c):
 
 _last_call = [""]  # the student's call being checked, for the title of a failure
 
+_MAGIC_HINT = ("An IDX file starts with a big-endian 32-bit magic number: 2049 (0x00000801) for "
+               "labels, 2051 (0x00000803) for images. Read it with struct.unpack('>I', first4bytes) "
+               "and raise ValueError if it is not the one you expect.")
+
 _ERROR_HINTS = {
-    "read_labels": "Open the file with gzip.open(path, 'rb'). " + "%(magic)s",
-    "read_images": "Open the file with gzip.open(path, 'rb'). " + "%(magic)s",
+    "read_labels": "Open the file with gzip.open(path, 'rb'). " + _MAGIC_HINT,
+    "read_images": "Open the file with gzip.open(path, 'rb'). " + _MAGIC_HINT,
     "matvec": "m v has one entry per ROW of m: [dot(row, v) for row in m]. Indexing past the end "
               "of a list often means the matrix was walked by columns (transposed).",
     "backprop": "Check the shapes layer by layer: weights[i] is (sizes[i+1], sizes[i]); BP2 "
@@ -263,12 +257,15 @@ def _data_file(name):
         raise _Failed("the real MNIST data", "could not find it", str(e)) from None
 
 
-def _write_idx_gz(folder, name, type_and_dims_magic, dims, body):
-    """Write a small gzipped IDX file by hand (magic, dims, then unsigned bytes)."""
-    path = os.path.join(folder, name)
-    raw = struct.pack(">I", type_and_dims_magic) + struct.pack(">%dI" % len(dims), *dims) + bytes(body)
-    with open(path, "wb") as f:
-        f.write(gzip.compress(raw, mtime=0))
+def _write_idx_gz(name, dims, body):
+    """Write a small gzipped IDX file of unsigned bytes into the run's temporary folder.
+
+    Its magic number is 0x0800 + len(dims): 2049 for labels (1 dimension), 2051
+    for images (3 dimensions).
+    """
+    from .idx import write_idx
+    path = os.path.join(_FILES.folder(), name)
+    write_idx(path, body, dims, compress=True)
     return path
 
 
@@ -291,11 +288,6 @@ class _Files:
 
 _FILES = _Files()
 
-_MAGIC_HINT = ("An IDX file starts with a big-endian 32-bit magic number: 2049 (0x00000801) for "
-               "labels, 2051 (0x00000803) for images. Read it with struct.unpack('>I', first4bytes) "
-               "and raise ValueError if it is not the one you expect.")
-
-
 def _real_first_images(n):
     """The first n test images as lists of 28 rows of 28 ints, and their file (gzipped IDX)."""
     from .idx import read_idx
@@ -303,7 +295,7 @@ def _real_first_images(n):
     pixels = data.data[:n * 784]
     images = [[list(pixels[i * 784 + r * 28:i * 784 + (r + 1) * 28]) for r in range(28)]
               for i in range(n)]
-    path = _write_idx_gz(_FILES.folder(), "first-%d-test-images.gz" % n, 2051, (n, 28, 28), pixels)
+    path = _write_idx_gz("first-%d-test-images.gz" % n, (n, 28, 28), pixels)
     return images, path
 
 
@@ -332,19 +324,19 @@ def _check_read_labels(f):
         raise _Failed("ints 0-9", _short(labels[:5]), "Each label is one unsigned byte: a digit 0-9.")
     yield "read_labels(t10k labels): 10000 labels, the first five are 7 2 1 0 4"
 
-    small = _write_idx_gz(_FILES.folder(), "three-labels.gz", 2049, (3,), [3, 1, 4])
+    small = _write_idx_gz("three-labels.gz", (3,), [3, 1, 4])
     _expect_close([3, 1, 4], _call(f, small),
                   hint="Use the count in the header, not a fixed 10000 or 60000.")
     yield "read_labels(a file of 3 labels) == [3, 1, 4]"
 
-    wrong = _write_idx_gz(_FILES.folder(), "images-not-labels.gz", 2051, (1, 2, 2), [0, 1, 2, 3])
+    wrong = _write_idx_gz("images-not-labels.gz", (1, 2, 2), [0, 1, 2, 3])  # magic 2051
     _expect_raises(f, (wrong,), "its magic number is 2051 (an image file), not 2049", _MAGIC_HINT)
     yield "read_labels refuses a file whose magic number is 2051 (an image file)"
 
 
 def _check_read_images(f):
     body = list(range(12))
-    tiny = _write_idx_gz(_FILES.folder(), "two-tiny-images.gz", 2051, (2, 2, 3), body)
+    tiny = _write_idx_gz("two-tiny-images.gz", (2, 2, 3), body)
     _expect_close([[[0, 1, 2], [3, 4, 5]], [[6, 7, 8], [9, 10, 11]]], _call(f, tiny),
                   hint="Read the count, rows and columns from the header (three big-endian 32-bit "
                        "ints after the magic number), then cut the pixels row by row: each image is "
@@ -362,7 +354,7 @@ def _check_read_images(f):
     _expect_close(images, got, hint="Each image should be 28 lists (rows) of 28 ints 0-255.")
     yield "read_images(first 5 test images): 5 images of 28 rows of 28 pixels, as in the file"
 
-    wrong = _write_idx_gz(_FILES.folder(), "labels-not-images.gz", 2049, (3,), [3, 1, 4])
+    wrong = _write_idx_gz("labels-not-images.gz", (3,), [3, 1, 4])  # magic 2049
     _expect_raises(f, (wrong,), "its magic number is 2049 (a label file), not 2051", _MAGIC_HINT)
     yield "read_images refuses a file whose magic number is 2049 (a label file)"
 
@@ -633,13 +625,13 @@ def _check_backprop_case(f, sizes, seed, x, y, title):
             "with a - y, not y - a.")
     _expect_close(nabla_b, got_b, tol=1e-7,
                   hint="BP1 for the last layer, then BP2 going back; BP3: nabla_b = delta.",
-                  diagnoses=[(_negate(nabla_b), sign),
+                  diagnoses=[(_scaled(nabla_b, -1.0), sign),
                              (_scaled(nabla_b, 2.0), "Everything is twice too big: C = 1/2 ||a - y||^2 "
                                                      "so dC/da = a - y (no factor 2).")])
     _expect_close(nabla_w, got_w, tol=1e-7,
                   hint="BP4: nabla_w[l][j][k] = delta[j] * a_prev[k], one ROW per neuron of the "
                        "layer (the same shape as weights[l]).",
-                  diagnoses=[(_negate(nabla_w), sign),
+                  diagnoses=[(_scaled(nabla_w, -1.0), sign),
                              ([[list(col) for col in zip(*m)] for m in nabla_w],
                               "Your nabla_w is transposed: it must have the shape of weights, "
                               "row j = neuron j, so nabla_w[j][k] = delta[j] * a_prev[k].")])
@@ -802,7 +794,7 @@ def run_checks(name, func):
                                     % name))
             break
         except _Failed as e:
-            hint = e.hint or _ERROR_HINTS.get(name, "") % {"magic": _MAGIC_HINT}
+            hint = e.hint or _ERROR_HINTS.get(name, "")
             outcomes.append(Outcome(FAIL, _last_call[0] or name, e.expected, e.got, hint))
             break
         except Exception as e:

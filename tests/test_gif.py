@@ -15,9 +15,10 @@ from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from mnist_scratch.training import sgd
 
+from conftest import ROOT
+
 pytestmark = pytest.mark.step6
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # A small, quick run: 200 images, 5 frames, 100 validation images per caption.
 QUICK = ["--limit", "200", "--frames", "5", "--validation-limit", "100", "--quiet"]
 

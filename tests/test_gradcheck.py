@@ -79,7 +79,6 @@ def test_a_nan_in_either_gradient_is_never_agreement():
     assert math.isnan(max_relative_error(a, nan_bias))
     assert math.isnan(max_relative_error(nan_bias, a))
     assert math.isnan(max_relative_error(a, inf_weight))
-    assert not max_relative_error(a, nan_bias) < 1e-6
 
 
 def test_a_wrong_backprop_is_caught():

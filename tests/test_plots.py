@@ -14,9 +14,9 @@ from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from mnist_scratch.training import sgd
 
-pytestmark = pytest.mark.step6
+from conftest import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.step6
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import NETWORKS_DIR
+from conftest import NETWORKS_DIR, ROOT
 from mnist_scratch.network import Network
 from mnist_scratch.training import evaluate
 
@@ -16,7 +16,7 @@ HIDDEN = os.path.join(NETWORKS_DIR, "mnist-784-30-10.json")
 SINGLE_LAYER = os.path.join(NETWORKS_DIR, "mnist-784-10.json")
 
 
-README = os.path.join(os.path.dirname(NETWORKS_DIR), os.pardir, "README.md")
+README = os.path.join(ROOT, "README.md")
 
 
 def readme_row(file_name):

@@ -32,7 +32,7 @@ def test_small():
 
 @pytest.fixture(scope="module")
 def trained(train_small):
-    """A [784, 10] network after one quick epoch, and its History (with validation)."""
+    """A [784, 10] network after two quick epochs, and its History (with validation)."""
     net = Network([784, 10], seed=3)
     history = sgd(net, train_small, 2, 10, 3.0, evaluation_data=train_small[:100], seed=3)
     return net, history
