@@ -4,13 +4,13 @@ The last test trains a real [784, 30, 10] network on 10,000 real MNIST images.
 """
 
 import copy
-import json
 import math
 import random
 
 import pytest
 
 from conftest import parameter_bits
+from mnist_scratch import network as network_module
 from mnist_scratch.linalg import one_hot
 from mnist_scratch.network import Network, quadratic_cost
 from mnist_scratch.training import (Evaluation, History, TrainingDiverged, evaluate, mini_batches,
@@ -74,14 +74,29 @@ def slow_reference_update(network, batch, eta):
     return weights, biases
 
 
-@pytest.mark.parametrize("sizes", [[8, 6, 10], [8, 10], [8, 7, 5, 10]])
-def test_update_equals_the_textbook_formula(sizes):
+def assert_close(ours, reference, rel=1e-12):
+    """Nested lists of floats equal to ``rel`` relative to the largest entry of each row."""
+    if isinstance(reference[0], list):
+        assert len(ours) == len(reference)
+        for u, v in zip(ours, reference):
+            assert_close(u, v, rel)
+        return
+    scale = max(abs(v) for v in reference)
+    assert ours == pytest.approx(reference, rel=0, abs=rel * scale)
+
+
+@pytest.mark.parametrize("sizes", [[8, 6, 10], [8, 10], [8, 7, 5, 10], [784, 30, 10]])
+def test_update_equals_the_textbook_formula(train_full, sizes):
+    """The step subtracts each example's share from the new weights instead of
+    summing nabla_w first: the same formula, equal up to rounding in the last digits."""
     net = Network(sizes, seed=3)
-    batch = synthetic_data(7, seed=4)
+    batch = synthetic_data(7, n_in=sizes[0], seed=4) if sizes[0] == 8 else train_full[:7]
     expected_weights, expected_biases = slow_reference_update(net, batch, eta=2.5)
+    untouched = [[row[:] for row in w] for w in net.weights]
     update_mini_batch(net, batch, 2.5)
-    assert net.weights == expected_weights
-    assert net.biases == expected_biases
+    assert_close(net.weights, expected_weights)
+    assert_close(net.biases, expected_biases)
+    assert net.weights != untouched
 
 
 def test_update_moves_the_cost_down_on_its_batch():
@@ -210,6 +225,23 @@ def test_same_seed_same_run_bit_for_bit(train_full):
     assert parameter_bits(other) != runs[0][0]
 
 
+@pytest.mark.parametrize("in_c", [False, True])
+def test_the_forward_pass_in_c_trains_like_the_plain_loops(monkeypatch, train_full, in_c):
+    """CPython 3.12+ sums the forward pass with math.sumprod, the others with plain
+    loops (network.FORWARD_IN_C). Either way a run is reproducible bit for bit, and
+    the two agree to rounding: the same predictions, weights equal to 1e-11."""
+    def run():
+        net = Network([784, 30, 10], seed=4)
+        sgd(net, train_full[:300], 1, 10, 3.0, seed=4)
+        return net, evaluate(net, train_full[50000:50100]).predictions
+    reference, predictions = run()  # whichever this Python uses
+    monkeypatch.setattr(network_module, "FORWARD_IN_C", in_c)
+    net, other_predictions = run()
+    assert other_predictions == predictions
+    assert_close(net.weights, reference.weights, rel=1e-11)
+    assert parameter_bits(run()[0]) == parameter_bits(net)
+
+
 def test_seed_may_be_a_random_generator():
     a, b = Network([8, 6, 10], seed=1), Network([8, 6, 10], seed=1)
     sgd(a, synthetic_data(30), 2, 7, 3.0, seed=random.Random(9))
@@ -227,6 +259,12 @@ def test_seed_may_be_a_random_generator():
     (dict(eta=math.nan), "eta"),
     (dict(eta=math.inf), "eta"),
     (dict(eta="3.0"), "eta"),
+    (dict(eta=True), "eta must be a positive number, got True"),
+    (dict(eta=10 ** 400), "eta must be a positive number, got 1000"),
+    (dict(epochs=2.5), "epochs must be a whole number, got 2.5"),
+    (dict(epochs=True), "epochs must be a whole number"),
+    (dict(mini_batch_size=2.0), "mini_batch_size must be a whole number, got 2.0"),
+    (dict(training_data=[([0.5] * 8, 1, 2)]), "training example 0 is not a pair"),
 ])
 def test_sgd_argument_errors(kwargs, problem):
     arguments = dict(network=Network([8, 6, 10], seed=1), training_data=synthetic_data(5),
@@ -237,8 +275,62 @@ def test_sgd_argument_errors(kwargs, problem):
 
 
 def test_inputs_of_the_wrong_size_are_an_error():
-    with pytest.raises(ValueError, match="input"):
+    with pytest.raises(ValueError, match="^training example 0 has 8 values, but this network "
+                                         "takes 784 inputs$"):
         sgd(Network([784, 10], seed=1), synthetic_data(5, n_in=8), 1, 2, 3.0)
+
+
+def spoil(data, index, pixel=None, value=None, label=None):
+    """A copy of data whose example ``index`` has one bad pixel or label."""
+    data = [(list(x), y) for x, y in data]
+    x, y = data[index]
+    if pixel is not None:
+        x[pixel] = value
+    data[index] = (x, y if label is None else label)
+    return data
+
+
+@pytest.mark.parametrize("pixel, value, label, problem", [
+    (300, math.nan, None, "pixel 300 is nan"),
+    (0, math.inf, None, "pixel 0 is inf"),
+    (783, -math.inf, None, "pixel 783 is -inf"),
+    (5, "0.5", None, "pixel 5 is '0.5', not a number"),
+    (None, None, -1, "label -1 is not in 0..9"),
+    (None, None, 10, "label 10 is not in 0..9"),
+    (None, None, 3.0, "label 3.0 is not in 0..9"),
+    (None, None, True, "label True is not in 0..9"),
+])
+def test_bad_examples_are_named_before_training_starts(train_full, pixel, value, label, problem):
+    """A bad pixel or label anywhere, even in the last example, stops sgd before its
+    first step (a label of -1 would otherwise train as a 9, and 10 crash mid-epoch)."""
+    data = train_full[:20]
+    net = Network([784, 10], seed=1)
+    before = parameter_bits(net)
+    steps = []
+    with pytest.raises(ValueError) as error:
+        sgd(net, spoil(data, 17, pixel, value, label), 1, 5, 3.0, on_batch=steps.append)
+    assert str(error.value) == "training example 17: " + problem
+    assert steps == [] and parameter_bits(net) == before
+    with pytest.raises(ValueError) as error:
+        sgd(net, data, 1, 5, 3.0, evaluation_data=spoil(data, 3, pixel, value, label),
+            on_batch=steps.append)
+    assert str(error.value) == "evaluation example 3: " + problem
+    assert steps == []
+    with pytest.raises(ValueError) as error:
+        evaluate(net, spoil(data, 2, pixel, value, label))
+    assert str(error.value) == "example 2: " + problem
+    with pytest.raises(ValueError) as error:
+        update_mini_batch(net, spoil(data[:4], 1, pixel, value, label), 3.0)
+    assert str(error.value) == "mini-batch example 1: " + problem
+    assert parameter_bits(net) == before
+
+
+def test_update_mini_batch_refuses_an_empty_batch_and_a_bad_eta():
+    net = Network([8, 6, 10], seed=1)
+    with pytest.raises(ValueError, match="empty mini-batch"):
+        update_mini_batch(net, [], 3.0)
+    with pytest.raises(ValueError, match="eta"):
+        update_mini_batch(net, synthetic_data(2), True)
 
 
 def test_non_finite_cost_raises_training_diverged():
@@ -251,22 +343,30 @@ def test_non_finite_cost_raises_training_diverged():
     assert "nan" in message and "epoch 1, mini-batch 1" in message and "eta" in message
 
 
-def test_huge_learning_rate_raises_training_diverged(train_full):
-    """With eta = 1e308 one step pushes every sigmoid into saturation: outputs stuck
-    at 0 or 1, sigma'(z) = 0, no gradient ever again. Training stops and says so."""
-    net = Network([784, 30, 10], seed=1)
-    with pytest.raises(TrainingDiverged, match="eta = 1e\\+308") as error:
-        sgd(net, train_full[:100], 3, 10, 1e308, seed=1)
-    assert "try a smaller learning rate (e.g. 1e+307)" in str(error.value)
+@pytest.mark.parametrize("sizes, n, eta", [([784, 30, 10], 20, 1e30), ([784, 10], 5, 1e30),
+                                           ([784, 30, 10], 100, 1e308)])
+def test_huge_learning_rate_raises_training_diverged(train_full, sizes, n, eta):
+    """One step with a huge eta pushes every sigmoid into saturation: outputs stuck
+    at 0 or 1, sigma'(z) = 0, no gradient ever again. Training stops and says so,
+    also for a run on a handful of examples (the check looks at the network after
+    the epoch, not at the accuracy counted during it)."""
+    with pytest.raises(TrainingDiverged) as error:
+        sgd(Network(sizes, seed=1), train_full[:n], 3, 10, eta, seed=1)
+    message = str(error.value)
+    assert "after epoch 1" in message and "eta = %g is too large" % eta in message
+    assert "try a smaller learning rate (e.g. %g)" % (eta / 10) in message
 
 
-def test_a_handful_of_examples_is_not_called_stuck(train_full):
-    """The training accuracy is counted before each step, so one example trained once
-    is 0% "right" however well it learns; that is no evidence of saturation."""
-    net = Network([784, 10], seed=1)
-    for n in (1, 5, 20):
-        history = sgd(net, train_full[:n], 1, 1, 30.0, seed=1)
-        assert len(history.epochs) == 1
+@pytest.mark.parametrize("n, mini_batch_size, eta", [(1, 10, 3.0), (5, 10, 3.0), (20, 10, 3.0),
+                                                     (99, 1, 0.3), (99, 10, 3.0)])
+def test_honest_small_runs_are_not_called_diverged(train_full, n, mini_batch_size, eta):
+    """Tiny runs with the usual learning rates (the command line's and the GIF
+    examples') train for every epoch, whatever the seed."""
+    for seed in (1, 2, 3):
+        for sizes in ([784, 10], [784, 30, 10]):
+            history = sgd(Network(sizes, seed=seed), train_full[:n], 3, mini_batch_size, eta,
+                          seed=seed)
+            assert len(history.epochs) == 3
 
 
 def test_training_diverged_is_an_arithmetic_error():
@@ -294,15 +394,10 @@ def test_evaluate_on_no_data():
     assert isinstance(result, Evaluation)
 
 
-def test_history_round_trip_and_best_epoch(tmp_path):
+def test_best_epoch_has_the_highest_evaluation_accuracy():
     history = sgd(Network([8, 6, 10], seed=1), synthetic_data(20), 3, 5, 3.0,
                   evaluation_data=synthetic_data(10, seed=3), seed=1)
-    path = tmp_path / "history.json"
-    history.save(str(path))
-    assert json.loads(path.read_text())["epochs"] == history.epochs
-    loaded = History.load(str(path))
-    assert loaded.to_dict() == history.to_dict()
-    best = loaded.best_epoch()
+    best = history.best_epoch()
     assert best["evaluation_accuracy"] == max(e["evaluation_accuracy"] for e in history.epochs)
     assert History().best_epoch() is None
 
@@ -316,16 +411,16 @@ def test_best_epoch_takes_the_first_of_equal_scores():
 
 # ------------------------------------------------------------ real MNIST
 
-@pytest.mark.slow
-def test_one_epoch_on_10000_real_images_reaches_85_percent(train_full):
-    """[784, 30, 10], one epoch over the first 10,000 training images, mini-batches of
-    10, eta 3.0, seed 1: about 90% of 2,000 validation images are right (measured:
-    90.0%; seeds 2 and 3 give 89.1% and 90.4%). An untrained network gets about 10%."""
-    training_data, validation = train_full[:10000], train_full[50000:52000]
+def test_one_epoch_on_5000_real_images_reaches_80_percent(train_full):
+    """[784, 30, 10], one epoch over the first 5,000 training images, mini-batches of
+    10, eta 3.0: about 87% of 1,000 validation images are right (measured: 86.3%,
+    87.4%, 87.0% for seeds 1, 2, 3). An untrained network gets about 10%. (The
+    README's example trains on 10,000 images and its test checks the 90% it prints.)"""
+    training_data, validation = train_full[:5000], train_full[50000:51000]
     net = Network([784, 30, 10], seed=1)
     assert evaluate(net, validation).accuracy < 0.2
     history = sgd(net, training_data, 1, 10, 3.0, evaluation_data=validation, seed=1)
     record = history.epochs[0]
-    assert record["evaluation_total"] == 2000
-    assert record["evaluation_accuracy"] >= 0.85
-    assert record["train_accuracy"] >= 0.75  # measured while learning, so lower
+    assert record["evaluation_total"] == 1000
+    assert record["evaluation_accuracy"] >= 0.80
+    assert record["train_accuracy"] >= 0.65  # measured while learning, so lower
