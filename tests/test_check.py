@@ -1,15 +1,23 @@
 """The exercise checker: a correct solution passes every step; typical mistakes are caught
-with a message that says what went wrong."""
+with a message that says what went wrong; the command line lists the real steps.
+
+The hostile cases (endless loops, exits, memory hogs, odd files) are in
+test_check_sandbox.py.
+"""
 
 import ast
+import gzip
 import io
 import os
+import shutil
 
 import pytest
 
+from conftest import DATA_DIR, TEST_IMAGES, TEST_LABELS
 from mnist_scratch import check
 
 SOLUTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exercise_solutions")
+ALL_FUNCTIONS = [name for _, names in check.STEPS.values() for name in names]
 
 
 def run(argv):
@@ -22,6 +30,17 @@ def solution(name):
     return os.path.join(SOLUTIONS, name + ".py")
 
 
+def statuses_by_function(out):
+    """{function name: [statuses]} from a report: the name is the start of each title."""
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in check.STATUSES and line.startswith("  "):
+            name = parts[1].split("(")[0].rstrip(":")
+            found.setdefault(name, []).append(parts[0])
+    return found
+
+
 @pytest.mark.parametrize("step", [
     pytest.param(1, marks=pytest.mark.step1), pytest.param(2, marks=pytest.mark.step2),
     pytest.param(3, marks=pytest.mark.step3), pytest.param(4, marks=pytest.mark.step4),
@@ -29,12 +48,15 @@ def solution(name):
 def test_correct_solution_passes_every_check(step):
     code, out = run([str(step), solution("correct")])
     assert code == 0, out
-    assert "FAIL" not in out and "TODO" not in out
+    assert set(statuses_by_function(out)) == set(check.STEPS[step][1])
+    for status in ("FAIL", "TODO", "TIMEOUT", "ERROR"):
+        assert status not in out
     assert "All " in out and "checks passed" in out
 
 
-@pytest.mark.parametrize("mistake, step, function, words", [
-    pytest.param("wrong_magic", 1, "read_labels", ["FAIL", "bad magic number 2049", "2049 (0x00000801) for labels"],
+MISTAKES = [
+    pytest.param("wrong_magic", 1, "read_labels",
+                 ["FAIL", "bad magic number 2049", "2049 (0x00000801) for labels"],
                  marks=pytest.mark.step1),
     pytest.param("transposed", 2, "matvec", ["FAIL", "expected: [3, 7]", "got:      [4, 6]", "transpose"],
                  marks=pytest.mark.step2),
@@ -45,7 +67,10 @@ def test_correct_solution_passes_every_check(step):
     pytest.param("off_by_one_batches", 5, "create_batches",
                  ["FAIL", "sizes [5, 5, 5, 5, 3]", "3 of the 23 examples are missing"],
                  marks=pytest.mark.step5),
-])
+]
+
+
+@pytest.mark.parametrize("mistake, step, function, words", MISTAKES)
 def test_typical_mistake_is_caught_with_a_helpful_message(mistake, step, function, words):
     code, out = run([str(step), solution(mistake), "--only", function])
     assert code == 1, out
@@ -54,15 +79,21 @@ def test_typical_mistake_is_caught_with_a_helpful_message(mistake, step, functio
     assert "Traceback" not in out
 
 
-@pytest.mark.step1
-@pytest.mark.parametrize("mistake", ["wrong_magic", "transposed", "sign_error", "off_by_one_batches"])
-def test_a_mistake_fails_only_its_own_step(mistake):
-    """Each mistake file is the correct solution with one function changed."""
-    step = {"wrong_magic": 1, "transposed": 2, "sign_error": 4, "off_by_one_batches": 5}[mistake]
-    others = [s for s in (1, 2, 4) if s != step]
-    for other in others:
-        code, out = run([str(other), solution(mistake)])
-        assert code == 0, out
+@pytest.mark.parametrize("mistake, step, function, words", MISTAKES)
+def test_a_mistake_fails_only_its_own_function(mistake, step, function, words):
+    """Each mistake file is the correct solution with one function changed: the quick
+    steps' functions (1, 2 and 4) pass, and only the mistake's own function fails."""
+    others = [name for s in (1, 2, 4) for name in check.STEPS[s][1]]
+    others += [function] if function not in others else []
+    code, out = run(["all", solution(mistake), "--only"] + others)
+    assert code == 1, out
+    found = statuses_by_function(out)
+    assert set(found) == set(others), out
+    for name, statuses in found.items():
+        if name == function:
+            assert statuses[-1] == "FAIL", out
+        else:
+            assert set(statuses) == {"PASS"}, "%s did not pass:\n%s" % (name, out)
 
 
 @pytest.mark.step1
@@ -73,7 +104,7 @@ def test_template_stubs_are_reported_as_not_written(tmp_path):
     code, out = run(["all", target])
     assert code == 1
     assert "PASS" not in out and "FAIL" not in out
-    assert out.count("TODO") == sum(len(names) for _, names in check.STEPS.values())
+    assert out.count("TODO") == len(ALL_FUNCTIONS)
     # The template never overwrites a student's file.
     code, _ = run(["--template", target])
     assert code == 2
@@ -84,16 +115,32 @@ def test_template_holds_no_solutions():
     with open(check.template_path(), encoding="utf-8") as f:
         source = f.read()
     module = check.load_student_file(check.template_path())
-    for names in (names for _, names in check.STEPS.values()):
-        for name in names:
-            with pytest.raises(NotImplementedError):
-                getattr(module, name)(*([None] * getattr(module, name).__code__.co_argcount))
+    for name in ALL_FUNCTIONS:
+        with pytest.raises(NotImplementedError):
+            getattr(module, name)(*([None] * getattr(module, name).__code__.co_argcount))
     # Every function body is a docstring and a raise, nothing else.
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef):
             body = node.body
             assert isinstance(body[0], ast.Expr) and isinstance(body[-1], ast.Raise), node.name
             assert len(body) == 2, "%s has code besides its docstring and raise" % node.name
+
+
+@pytest.mark.step4
+def test_template_and_hints_number_the_layers_as_the_book_does():
+    """Layer 1 is the input, so weights[i] is w^(i+2); the template and the hints say so."""
+    with open(check.template_path(), encoding="utf-8") as f:
+        source = f.read()
+    assert "weights[i] is the book's w^(i+2)" in source
+    assert "matrix of layer i+1" not in source and "vector of layer i+1" not in source
+
+    def backprop_transposed(weights, biases, x, y):
+        from mnist_scratch.network import Network
+        nabla_b, nabla_w = Network.from_parameters(weights, biases).backprop(x, y)
+        return nabla_b, [[list(col) for col in zip(*m)] for m in nabla_w]
+    outcome = check.run_checks("backprop", backprop_transposed)[-1]
+    assert outcome.status == "FAIL"
+    assert "transposed" in outcome.hint and "delta^(i+2)[j] * a^(i+1)[k]" in outcome.hint
 
 
 @pytest.mark.step1
@@ -128,7 +175,7 @@ def test_a_file_that_exits_while_importing_is_reported(tmp_path, capsys):
 
 
 @pytest.mark.step1
-def test_exiting_on_a_bad_magic_number_is_a_failure_not_the_end(tmp_path, capsys):
+def test_exiting_on_a_bad_magic_number_is_a_failure_not_the_end(tmp_path):
     """A student who writes sys.exit() where the check expects an exception must see a
     FAIL and the summary, and the exit status must not claim success."""
     path = tmp_path / "steps.py"
@@ -145,6 +192,27 @@ def test_exiting_on_a_bad_magic_number_is_a_failure_not_the_end(tmp_path, capsys
     assert code == 1
     assert "FAIL" in out and "it called exit()" in out and "raise ValueError" in out
     assert "Step 1: 2 passed, 1 failed" in out
+
+
+@pytest.mark.step1
+def test_the_checks_give_gzipped_files_even_when_the_data_is_not(tmp_path, monkeypatch):
+    """The template says gzip.open; a data folder of uncompressed MNIST files must not
+    turn a right answer into a failure."""
+    for name in (TEST_IMAGES, TEST_LABELS):
+        with gzip.open(os.path.join(DATA_DIR, name), "rb") as source, \
+                open(tmp_path / name[:-3], "wb") as target:
+            shutil.copyfileobj(source, target)
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path))
+    code, out = run(["1", solution("correct")])
+    assert code == 0, out
+
+
+@pytest.mark.step1
+def test_missing_data_is_the_checkers_error_not_the_students(tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path))
+    code, out = run(["1", solution("correct"), "--only", "read_labels"])
+    assert code == 1
+    assert "ERROR" in out and "the checker could not get it" in out and "not found" in out
 
 
 @pytest.mark.step2
@@ -171,15 +239,6 @@ def test_a_function_that_calls_exit_fails_its_check():
     assert outcomes[-1].status == "FAIL" and "SystemExit" in outcomes[-1].got
 
 
-@pytest.mark.step2
-def test_ctrl_c_during_the_checks_stops_with_status_130(tmp_path, capsys):
-    path = tmp_path / "steps.py"
-    path.write_text("def add(u, v):\n    raise KeyboardInterrupt\n")
-    code, out = run(["2", str(path), "--only", "add"])
-    assert code == 130
-    assert "interrupted" in capsys.readouterr().err and "Traceback" not in out
-
-
 class ArrayLike:
     """Compares like a numpy array: == gives something whose truth value is an error."""
 
@@ -201,8 +260,8 @@ def test_a_result_that_cannot_be_compared_fails_its_check(name):
 
 @pytest.mark.step2
 def test_a_check_that_cannot_read_the_result_says_so(monkeypatch):
-    def reads_the_result(f):
-        result = f([1.0, 2.0])
+    def reads_the_result(checker, f):
+        result = checker.call(f, [1.0, 2.0])
         yield "first check: %d" % result["a key"]
     monkeypatch.setitem(check.CHECKS, "argmax", reads_the_result)
     outcomes = check.run_checks("argmax", lambda v: 1)
@@ -256,6 +315,16 @@ def test_check_function_for_notebooks(capsys):
 
 
 @pytest.mark.step2
+def test_check_step_in_process_takes_a_dict_of_functions():
+    out = io.StringIO()
+    outcomes = check.check_step(2, {"add": lambda u, v: [a + b for a, b in zip(u, v)]},
+                                only=["add", "sub"], out=out)
+    assert [o.status for o in outcomes] == ["PASS", "PASS", "FAIL"]
+    assert "no function named sub" in out.getvalue()
+    assert "Step 2: 2 passed, 1 failed, 0 not written yet." in out.getvalue()
+
+
+@pytest.mark.step2
 def test_a_crash_in_the_students_code_is_reported_not_raised():
     def dot(u, v):
         return u[0] * v[10]
@@ -265,8 +334,46 @@ def test_a_crash_in_the_students_code_is_reported_not_raised():
 
 
 @pytest.mark.step7
-def test_list_and_bad_arguments():
+def test_list_and_bad_arguments(capsys):
     code, out = run(["--list"])
-    assert code == 0 and "step 5" in out and "create_batches" in out
+    assert code == 0 and "5  the multilayer network" in out and "create_batches" in out
     assert run(["9", solution("correct")])[0] == 2
     assert run(["2", solution("correct"), "--only", "backprop"])[0] == 2
+    assert run(["all", solution("correct"), "--only", "no_such_function"])[0] == 2
+    with pytest.raises(SystemExit) as exit_info:
+        run(["2", solution("correct"), "--timeout", "0"])
+    assert exit_info.value.code == 2
+    # Steps 6 and 7 of the course have no functions: a clear refusal, not an empty section.
+    capsys.readouterr()
+    assert run(["6", solution("correct")])[0] == 2
+    err = capsys.readouterr().err
+    assert "step must be 1-5 or 'all'" in err and "notebooks" in err
+
+
+@pytest.mark.step7
+def test_help_lists_the_real_steps_and_their_functions(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        check.main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "1-7" not in text and "1-5, or 'all'" in text
+    for step, (title, names) in check.STEPS.items():
+        assert "%d  %s" % (step, title) in text
+        assert ", ".join(names) in text
+    assert "--timeout" in text and "--memory" in text
+
+
+@pytest.mark.step7
+def test_all_runs_the_five_steps_and_nothing_else(tmp_path):
+    path = tmp_path / "steps.py"
+    path.write_text("def add(u, v):\n    return [a + b for a, b in zip(u, v)]\n")
+    code, out = run(["all", str(path), "--only", "read_labels", "add", "backprop"])
+    assert code == 1
+    headers = [line for line in out.splitlines() if line.startswith("Step ") and ":" in line
+               and "passed" not in line]
+    assert headers == ["Step 1: " + check.STEPS[1][0], "Step 2: " + check.STEPS[2][0],
+                       "Step 4: " + check.STEPS[4][0]]
+    code, out = run(["all", str(path)])
+    assert [line.split(":")[0] for line in out.splitlines() if "not written yet." in line] == [
+        "Step %d" % step for step in (1, 2, 3, 4, 5)]
+    assert "Step 6" not in out and "Step 7" not in out and "no functions to check" not in out

@@ -16,9 +16,12 @@ Conventions (the same as the library's):
     A vector is a list of floats; a matrix is a list of rows.
     An example is a pair (x, label): x is a list of 784 floats in [0, 1],
     label an int 0-9.
-    weights[i] is the matrix of layer i+1: one ROW per neuron of layer i+1,
-    one column per input, so weights[i][j][k] joins input k to neuron j.
-    biases[i] is the vector of layer i+1.
+    Layers are numbered as in the book: layer 1 is the input, layer L the
+    output. The input layer has no weights, so weights[0] feeds layer 2:
+    weights[i] is the book's w^(i+2) and biases[i] its b^(i+2).
+    weights[i] has one ROW per neuron of layer i+2 and one column per neuron
+    of layer i+1, so weights[i][j][k] (the book's w^(i+2)_jk) joins neuron k
+    of layer i+1 to neuron j of layer i+2.
 """
 
 import gzip
@@ -131,7 +134,8 @@ def outer(u, v):
 
 # ---------------------------------------------------------------- step 3
 # A single-layer network: 784 inputs, 10 sigmoid outputs, no hidden layer.
-# Here weights is ONE matrix (10 x 784) and biases ONE vector (10).
+# Here weights is ONE matrix (10 x 784) and biases ONE vector (10): the book's
+# w^2 and b^2, since layer 1 is the input and layer 2 the output.
 
 def sigmoid(z):
     """The logistic function 1 / (1 + e^(-z)) of one number.
@@ -216,17 +220,21 @@ def update(weights, biases, mini_batch, eta):
 
 # ---------------------------------------------------------------- step 4
 # Backpropagation for a network with any number of layers. Now weights is a
-# LIST of matrices and biases a LIST of vectors, one per layer after the input.
+# LIST of matrices and biases a LIST of vectors, one per layer after the input:
+# weights[i] is the book's w^(i+2), biases[i] its b^(i+2).
 
 def backprop(weights, biases, x, y):
     """The gradient of C = 1/2 ||a^L - y||^2 for one example.
 
-    Forward: keep every z = w a + b and a = sigmoid(z), layer by layer.
-    Backward, with sigma'(z) = a (1 - a):
+    The book's layers are l = 1 (the input, a^1 = x) to L (the output).
+    Forward: for l = 2 to L keep z^l = w^l a^(l-1) + b^l and a^l = sigmoid(z^l).
+    Backward, with sigma'(z^l) = a^l (1 - a^l) entry by entry:
         BP1  delta^L = (a^L - y) * sigma'(z^L)
-        BP2  delta^l = (transpose(w^(l+1)) delta^(l+1)) * sigma'(z^l)
+        BP2  delta^l = (transpose(w^(l+1)) delta^(l+1)) * sigma'(z^l)   for l = L-1 down to 2
         BP3  nabla_b^l = delta^l
         BP4  nabla_w^l = outer(delta^l, a^(l-1))
+    In Python, with lists that start at 0: w^l is weights[l-2], b^l is
+    biases[l-2], and nabla_b[l-2], nabla_w[l-2] hold layer l's gradients.
 
     Args:
         weights: list of matrices; biases: list of vectors.
@@ -273,7 +281,8 @@ def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
 
     Start with rng = random.Random(seed); biases drawn from rng.gauss(0, 1) and
     weights from rng.gauss(0, 1 / math.sqrt(n_in)) where n_in is the number of
-    inputs of the layer (small weights keep the sigmoids from saturating).
+    inputs of the layer (small weights keep the sigmoids from saturating):
+    weights[i] (the book's w^(i+2)) is sizes[i+1] rows of sizes[i] numbers.
     Then, for each epoch, create_batches and update_mini_batch on each batch.
 
     Args:
