@@ -4,6 +4,7 @@ Examples:
     python -m mnist_scratch.backprop                       # a [2, 3, 2] network, seed 1
     python -m mnist_scratch.backprop --sizes 2 2 1 --x 1 0 --y 1
     python -m mnist_scratch.backprop --figure backprop.png # also draw it, for the projector
+    python -m mnist_scratch.backprop --figure net.png --width 13.3 --dpi 144
 
 It prints one forward pass and one backward pass through a tiny network: every
 weighted input z, activation a and error delta, and the gradients dC/db and
@@ -11,18 +12,26 @@ dC/dw, each labelled with the equation (BP1-BP4) that produced it. Then it
 estimates every gradient again by central differences (mnist_scratch.gradcheck)
 and prints how far the two disagree.
 
-The numbers come from ``Network.backprop(..., trace={})`` itself: this file
-only formats them, so what the class sees is what the library computes.
+From Python, without the command line:
+
+    from mnist_scratch import backprop
+    data = backprop.walkthrough([2, 3, 2], seed=1, x=[0.5, -0.3], y=[1.0, 0.0])
+    print(backprop.format_walkthrough(data))
+
+The numbers come from ``Network.backprop_trace`` itself: this file only
+formats them, so what the class sees is what the library computes.
 Layers are numbered as in the book: l = 1 is the input, l = L the output.
 """
 
+import math
 import sys
 
 from .cli import ArgumentParser, CommandError, finite_float, load_visualizer, run_main
 from .gradcheck import max_relative_error, numerical_gradient
 from .network import Network, quadratic_cost
 
-__all__ = ["walkthrough", "format_walkthrough", "main"]
+__all__ = ["walkthrough", "format_walkthrough", "agrees", "check_sizes", "main", "MAX_NEURONS",
+           "MAX_LAYERS", "MAX_INPUT", "MAX_TARGET"]
 
 DEFAULT_SIZES = [2, 3, 2]
 DEFAULT_X = [0.5, -0.3]
@@ -36,42 +45,96 @@ STEP_H = 1e-5       # the step of the central differences
 ERROR_FLOOR = 1e-4
 AGREEMENT = 1e-5    # largest relative error that counts as "backprop is right"
 
+# A walkthrough is for a slide: small networks, and numbers of a sensible size.
+MAX_NEURONS = 8     # per layer
+MAX_LAYERS = 10     # counting the input layer
+# Pixels are 0 to 1 and a sigmoid output lies between 0 and 1. Far beyond these
+# bounds the numerical check stops being a check: with a target y of 10 the cost
+# is about 50 and rounding in C(p + h) - C(p - h) swamps the small gradients;
+# with an input of 1000 a step h in a weight moves z by 0.01, too far for a
+# central difference. (A target of 1e200 even overflows the cost.) Inside them
+# backprop and the numerical gradients agree on thousands of random networks.
+MAX_INPUT = 100.0   # largest |x_k|
+MAX_TARGET = 2.0    # largest |y_j|
+
+
+def check_sizes(sizes):
+    """Raise ValueError unless ``sizes`` is a walkthrough-sized network; return it as a list."""
+    sizes = list(sizes)
+    if (not 2 <= len(sizes) <= MAX_LAYERS
+            or any(isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NEURONS
+                   for n in sizes)):
+        raise ValueError("sizes %s: a walkthrough network has 2 to %d layers of 1 to %d neurons "
+                         "(larger networks do not fit on a slide)" % (sizes, MAX_LAYERS, MAX_NEURONS))
+    return sizes
+
+
+def _numbers(values, n, what, bound, sizes):
+    """``values`` as a list of n floats with |v| <= bound, or a ValueError naming ``what``."""
+    values = list(values)
+    if len(values) != n:
+        raise ValueError("%s needs %d numbers for sizes %s, got %d" % (what, n, sizes, len(values)))
+    numbers = []
+    for v in values:
+        try:
+            number = float(v)
+        except (TypeError, ValueError):
+            raise ValueError("%s: %r is not a number" % (what, v)) from None
+        if not math.isfinite(number):
+            raise ValueError("%s: %r is not a finite number" % (what, v))
+        if abs(number) > bound:
+            raise ValueError("%s: %g is out of range; the walkthrough takes numbers from -%g to %g "
+                             "(beyond that the numerical check loses its precision)"
+                             % (what, number, bound, bound))
+        numbers.append(number)
+    return numbers
+
 
 def walkthrough(sizes=None, seed=DEFAULT_SEED, x=None, y=None, h=STEP_H):
     """Run one example through a small network and collect every number.
 
     Args:
-        sizes: layer sizes (default [2, 3, 2]).
+        sizes: layer sizes (default [2, 3, 2]); 2 to MAX_LAYERS layers of 1 to
+            MAX_NEURONS neurons.
         seed: seed of the network's random weights.
-        x: input Vector (default [0.5, -0.3]; zeros padded/cut to fit sizes[0]).
-        y: target Vector (default [1.0, 0.0]).
+        x: input Vector, shape (sizes[0],), every |x_k| <= MAX_INPUT (default
+            [0.5, -0.3], padded with zeros or cut to fit sizes[0]).
+        y: target Vector, shape (sizes[-1],), every |y_j| <= MAX_TARGET
+            (default [1.0, 0.0], padded or cut the same way).
         h: step of the numerical gradient.
 
     Returns:
         dict with "network", "x", "y", "seed", "zs", "activations", "deltas",
-        "nabla_b", "nabla_w" (from Network.backprop), "cost", "numerical"
-        ((nabla_b, nabla_w) by central differences), its step "h" and
-        "max_error".
+        "nabla_b", "nabla_w" (from Network.backprop_trace, book layer l is
+        index l - 2 of zs, deltas, nabla_b, nabla_w and index l - 1 of
+        activations), "cost", "numerical" ((nabla_b, nabla_w) by central
+        differences), its step "h" and "max_error".
+
+    Raises:
+        ValueError: sizes, x or y out of range (the message names which).
     """
-    sizes = list(sizes or DEFAULT_SIZES)
-    x = list(x) if x is not None else _fit(DEFAULT_X, sizes[0])
-    y = list(y) if y is not None else _fit(DEFAULT_Y, sizes[-1])
-    if len(x) != sizes[0]:
-        raise ValueError("--x needs %d numbers for sizes %s, got %d" % (sizes[0], sizes, len(x)))
-    if len(y) != sizes[-1]:
-        raise ValueError("--y needs %d numbers for sizes %s, got %d" % (sizes[-1], sizes, len(y)))
+    sizes = check_sizes(sizes or DEFAULT_SIZES)
+    x = _numbers(_fit(DEFAULT_X, sizes[0]) if x is None else x, sizes[0], "the input x",
+                 MAX_INPUT, sizes)
+    y = _numbers(_fit(DEFAULT_Y, sizes[-1]) if y is None else y, sizes[-1], "the target y",
+                 MAX_TARGET, sizes)
     network = Network(sizes, seed=seed)
-    trace = {}
-    nabla_b, nabla_w = network.backprop(x, y, trace=trace)
+    trace = network.backprop_trace(x, y)
+    gradient = (trace["nabla_b"], trace["nabla_w"])
     numerical = numerical_gradient(network, x, y, h)
     return {
         "network": network, "x": x, "y": y, "seed": seed,
         "zs": trace["zs"], "activations": trace["activations"], "deltas": trace["deltas"],
-        "nabla_b": nabla_b, "nabla_w": nabla_w,
+        "nabla_b": trace["nabla_b"], "nabla_w": trace["nabla_w"],
         "cost": quadratic_cost(trace["activations"][-1], y),
         "numerical": numerical, "h": h,
-        "max_error": max_relative_error((nabla_b, nabla_w), numerical, ERROR_FLOOR),
+        "max_error": max_relative_error(gradient, numerical, ERROR_FLOOR),
     }
+
+
+def agrees(data):
+    """True when backprop and the numerical gradients of ``data`` agree (NaN never does)."""
+    return data["max_error"] < AGREEMENT
 
 
 def _fit(values, n):
@@ -79,7 +142,8 @@ def _fit(values, n):
 
 
 def _vector(v):
-    return "[" + "  ".join("%+.6f" % number for number in v) + "]"
+    # + 0.0 turns -0.0 (a zero input times a negative delta, BP4) into 0.0
+    return "[" + "  ".join("%+.6f" % (number + 0.0) for number in v) + "]"
 
 
 def _matrix(m, indent):
@@ -88,10 +152,11 @@ def _matrix(m, indent):
 
 
 def format_walkthrough(data):
-    """The walkthrough as a list of lines (numbers with 6 decimals).
+    """The walkthrough as text, one quantity per line (numbers with 6 decimals).
 
     Every quantity starts a line with its name and ``=``; a matrix continues on
-    the following lines, one row per line, each starting with ``[``.
+    the following lines, one row per line, each starting with ``[``. No final
+    newline.
     """
     net = data["network"]
     L = net.num_layers
@@ -139,12 +204,12 @@ def format_walkthrough(data):
         l = i + 2
         say("  numerical dC/db^%d = %s" % (l, _vector(num_b[i])))
         say("  numerical dC/dw^%d = %s" % (l, _matrix(num_w[i], 21 + len(str(l)))))
-    verdict = "agree" if data["max_error"] < AGREEMENT else "DISAGREE"
+    verdict = "agree" if agrees(data) else "DISAGREE"
     say("  largest relative error = %.2e: backprop and the numerical gradient %s (threshold %g)"
         % (data["max_error"], verdict, AGREEMENT))
     say("  (gradients smaller than %g are compared by their difference / %g)"
         % (ERROR_FLOOR, ERROR_FLOOR))
-    return lines
+    return "\n".join(lines)
 
 
 def build_parser():
@@ -153,16 +218,25 @@ def build_parser():
         description="Print one forward and one backward pass through a tiny network, every "
                     "number labelled with its equation, checked against numerical gradients.")
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, metavar="N",
-                        help="layer sizes (default: 2 3 2)")
+                        help="layer sizes, 2 to %d layers of 1 to %d neurons (default: 2 3 2)"
+                             % (MAX_LAYERS, MAX_NEURONS))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="seed of the random weights (default: %(default)s)")
     parser.add_argument("--x", type=finite_float, nargs="+", default=None, metavar="X",
-                        help="the input (default: 0.5 -0.3)")
+                        help="the input, numbers from -%g to %g (default: 0.5 -0.3)" % (
+                            MAX_INPUT, MAX_INPUT))
     parser.add_argument("--y", type=finite_float, nargs="+", default=None, metavar="Y",
-                        help="the target (default: 1 0)")
+                        help="the target, numbers from -%g to %g (default: 1 0)" % (
+                            MAX_TARGET, MAX_TARGET))
     parser.add_argument("--figure", metavar="FILE", default=None,
-                        help="also draw the network with its activations and deltas, as PNG, "
-                             "SVG or PDF by the file's suffix (needs the viz extras)")
+                        help="also draw the network with its activations, biases, deltas, weights "
+                             "and gradients, as PNG, SVG or PDF by the file's suffix (needs the "
+                             "viz extras)")
+    parser.add_argument("--width", type=finite_float, default=None, metavar="INCHES",
+                        help="width of the figure; everything in it, text included, scales with "
+                             "it (default: as wide as its large text needs)")
+    parser.add_argument("--dpi", type=int, default=None,
+                        help="pixels per inch of a PNG figure (default: 150)")
     return parser
 
 
@@ -174,18 +248,20 @@ def main(argv=None, out=None):
 
 
 def _run(args, out):
-    if len(args.sizes) < 2 or any(n < 1 for n in args.sizes) or max(args.sizes) > 8:
-        raise CommandError("--sizes needs at least two layers of 1 to 8 neurons (it is a "
-                           "walkthrough; larger networks do not fit on a slide)")
+    if (args.width is not None or args.dpi is not None) and not args.figure:
+        raise CommandError("--width and --dpi set the size of the figure: add --figure FILE")
     if args.figure:
-        load_visualizer("--figure").check_figure_path(args.figure)
-        from .visualize_backprop import save_backprop_figure
+        visualize_backprop = load_visualizer("--figure", "visualize_backprop")
+        options = visualize_backprop.figure_options(args.width, args.dpi)
     data = walkthrough(args.sizes, args.seed, args.x, args.y)
-    out.write("\n".join(format_walkthrough(data)) + "\n")
     if args.figure:
-        save_backprop_figure(data, args.figure)
-        out.write("Figure written to %s\n" % args.figure)
-    return 0 if data["max_error"] < AGREEMENT else 1
+        # Every check (the file's folder and format, the size in pixels) before the first line.
+        size = visualize_backprop.check_backprop_figure(data, args.figure, **options)
+    out.write(format_walkthrough(data) + "\n")
+    if args.figure:
+        visualize_backprop.save_backprop_figure(data, args.figure, **options)
+        out.write("Figure written to %s (%s)\n" % (args.figure, size))
+    return 0 if agrees(data) else 1
 
 
 if __name__ == "__main__":

@@ -1,92 +1,372 @@
-"""Draw a tiny network with its activations and deltas, for the projector.
+"""Draw a tiny network with every number of one backprop step, for the projector.
 
-Used by ``python -m mnist_scratch.backprop --figure FILE``. Each neuron is a
-circle showing its activation a (shaded from white, 0, to black, 1, like the
-MNIST pixels) and, underneath, its error delta; each weight is a line whose
-width grows with |w| and whose colour is its sign (red positive, blue
-negative, as in the weight images); under each gap between two layers, a
-table gives those weights and their gradients dC/dw, row j for neuron j.
+Used by ``python -m mnist_scratch.backprop --figure FILE``; from Python:
+
+    from mnist_scratch import backprop, visualize_backprop
+    data = backprop.walkthrough([3, 5, 4, 2])
+    fig = visualize_backprop.draw_backprop(data)              # a matplotlib Figure
+    visualize_backprop.save_backprop_figure(data, "net.png", dpi=150)
+
+What the figure shows, in the book's numbering (layer 1 is the input):
+    circles   the neurons; the fill is the activation a (white 0, black 1, like
+              the MNIST pixels), its value is written inside
+    under a neuron   its bias b, weighted input z and, in purple, its error
+              delta = dC/dz (BP1 for the output layer, BP2 for the others)
+    lines     the weights: red positive, blue negative (as in the weight
+              images), the wider the larger |w|
+    tables    under each gap between two layers: the weights w^l and biases b^l
+              that feed layer l, then their gradients dC/dw^l (BP4) and dC/db^l
+              (BP3); row j is neuron j of layer l, column k neuron k of layer l-1
+    legend    at the bottom: the fill scale and the line colours
+
+Everything is laid out in inches from the size of its text, so nothing
+overlaps and no area is left empty; the text is large enough to read from the
+back of a classroom. ``width`` scales the whole figure, text included.
 Needs matplotlib; draws without a display (no pyplot).
 """
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Rectangle
 
-from .visualize import save_figure
+from .backprop import agrees
+from .visualize import check_figure_path, save_figure
 
-__all__ = ["draw_backprop", "save_backprop_figure"]
+__all__ = ["draw_backprop", "save_backprop_figure", "check_backprop_figure", "figure_size",
+           "figure_pixels", "figure_options", "DEFAULT_DPI", "MAX_PIXELS"]
 
 POSITIVE, NEGATIVE = "#c0392b", "#1f5fbf"   # red positive, blue negative, as in the weight images
-DELTA_COLOUR = "#8e44ad"
+DELTA_COLOUR = "#7d3c98"                    # purple: what the backward pass computes
+RULE_COLOUR = "#888888"
+
+DEFAULT_DPI = 150          # crisp on a projector
+FONT = 20.0                # points: the base text size at the figure's natural width
+MAX_NATURAL_WIDTH = 40.0   # inches; a wider network gets smaller text instead
+MIN_WIDTH, MAX_WIDTH = 2.0, 200.0   # inches, for --width
+MIN_DPI, MAX_DPI = 20, 1200
+MAX_PIXELS = 12000         # on either side of a PNG (a 12000 x 12000 image is 576 MB)
+RASTER = ("png", "jpg", "jpeg", "tif", "tiff", "webp")   # formats made of pixels
+MONO = "DejaVu Sans Mono"  # ships with matplotlib; every character is 0.602 em wide
+CHAR = 0.602               # the width of one monospace character, in em
+SANS_CHAR = 0.62           # a generous average width of a DejaVu Sans character, in em
+LINE = 1.3                 # line spacing, in em
+
+# Sizes relative to FONT. Every length below is in "u", the height of the base text.
+TITLE, HEADING, CIRCLE_TEXT, SMALL = 1.1, 1.0, 0.9, 0.85
+RADIUS = 1.8               # of a neuron; fits "-0.300" (3.3 u) in bold at CIRCLE_TEXT
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# The legend, one row at the bottom: (kind of swatch, label), and each swatch's width in u.
+LEGEND = [("fill", "fill: activation a"), ("line+", "w > 0"), ("line-", "w < 0 (width: |w|)"),
+          ("delta", "purple: backward pass")]
+SWATCH = {"fill": 4.8, "line+": 2.5, "line-": 2.5, "delta": 1.2}
+CAPTION = ("tables: row j is neuron j of layer l, column k is neuron k of layer l-1, "
+           "counted from the top")
 
 
-def _positions(sizes):
-    """(x, y) of every neuron, layer by layer, centred vertically."""
-    gap = 1.9  # vertical distance between neurons, room for the z and delta labels
-    return [[(4.0 * l, gap * ((n - 1) / 2.0 - j)) for j in range(n)] for l, n in enumerate(sizes)]
+def _sup(n):
+    return str(n).translate(SUPERSCRIPT)
 
 
-def draw_backprop(data):
-    """A matplotlib Figure of the walkthrough ``data`` (from backprop.walkthrough)."""
-    net = data["network"]
-    sizes = net.sizes
-    pos = _positions(sizes)
-    activations, zs, deltas = data["activations"], data["zs"], data["deltas"]
-    biggest = max(abs(v) for w in net.weights for row in w for v in row) or 1.0
-    fig = Figure(figsize=(4.4 * len(sizes), 2.2 * max(sizes) + 2.4), dpi=110)
+def _number(v, decimals):
+    """``v`` with a sign and ``decimals`` decimals, or 4 significant digits if that is long."""
+    text = "%+.*f" % (decimals, v + 0.0)   # + 0.0 turns -0.0 (0 times a negative) into 0.0
+    return text if len(text) <= decimals + 4 else "%+.4g" % v
+
+
+def _short(v):
+    """A value that fits inside a circle: at most 6 characters."""
+    return "%.3f" % v if abs(v) < 10 else "%.4g" % v
+
+
+def _table(data, i):
+    """The cells of the table under gap i (weights[i], feeding book layer i + 2).
+
+    Returns:
+        dict with "headers" (over w, b, dC/dw, dC/db), "w", "b", "nabla_w",
+        "nabla_b" (strings), "col" (characters per w column), "wide"
+        (characters of the w block) and "bcol" (characters of the b column).
+    """
+    net, l = data["network"], _sup(i + 2)
+    cells = {
+        "w": [[_number(v, 3) for v in row] for row in net.weights[i]],
+        "b": [_number(v, 3) for v in net.biases[i]],
+        "nabla_w": [[_number(v, 4) for v in row] for row in data["nabla_w"][i]],
+        "nabla_b": [_number(v, 4) for v in data["nabla_b"][i]],
+        "headers": ["weights w" + l, "biases b" + l, "∂C/∂w%s (BP4)" % l, "∂C/∂b%s (BP3)" % l],
+    }
+    numbers = [t for row in cells["w"] + cells["nabla_w"] for t in row]
+    cells["col"] = max(len(t) for t in numbers) + 2
+    header = max(len(h) for h in cells["headers"]) + 1
+    cells["bcol"] = max([len(t) + 2 for t in cells["b"] + cells["nabla_b"]] + [header])
+    cells["wide"] = max(cells["col"] * len(net.weights[i][0]), header)
+    return cells
+
+
+def _table_width(cells):
+    """Width of a table in u (its text is SMALL)."""
+    return (cells["wide"] + 1 + cells["bcol"]) * CHAR * SMALL
+
+
+def _legend_item_width(kind, label):
+    return SWATCH[kind] + 0.5 + len(label) * SANS_CHAR * SMALL + 2.0
+
+
+def _title(data):
+    verdict = "agree" if agrees(data) else "DISAGREE"
+    return ["Backpropagation in a %s network (seed %d): cost C = %.4f"
+            % (data["network"].sizes, data["seed"], data["cost"]),
+            "backprop and central differences %s: largest relative error %.1e"
+            % (verdict, data["max_error"])]
+
+
+def _layout(data, width=None):
+    """Where everything goes, in u, and how many inches a u is.
+
+    Returns:
+        dict: "W", "H" (the figure in u), "u" (inches per u), "xs" (x of each
+        layer), "ys" (y of each neuron, layer by layer), "tables" and their
+        "widths", the tops of the "title", headings, tables, caption and legend
+        ("title_y", "heading_y", "table_top", "caption_y", "legend_y") and the
+        "title" lines.
+    """
+    sizes = data["network"].sizes
+    tables = [_table(data, i) for i in range(len(sizes) - 1)]
+    widths = [_table_width(t) for t in tables]
+    label_width = 9 * CHAR * SMALL            # "δ=+0.0071" under a neuron
+    # Layer distances: each table fits under its gap, with room to spare.
+    gaps = [max(14.0, w + 2.0, label_width + 2 * RADIUS + 4.0) for w in widths]
+    left = max(RADIUS, 4.5 * SANS_CHAR * HEADING) + 1.5          # "layer 1" / "input x"
+    right = RADIUS + 0.5 + 5 * CHAR * SMALL + 1.5                # "y=1" after the output
+    xs = [left]
+    for gap in gaps:
+        xs.append(xs[-1] + gap)
+    title = _title(data)
+    legend_width = sum(_legend_item_width(*item) for item in LEGEND)
+    natural = max(xs[-1] + right, max(len(t) for t in title) * SANS_CHAR * TITLE + 3.0,
+                  legend_width + 2.0, len(CAPTION) * SANS_CHAR * SMALL + 3.0)
+    shift = (natural - (xs[-1] + right)) / 2.0     # centre the network
+    xs = [x + shift for x in xs]
+
+    # Top to bottom, y going down from 0 (flipped at the end).
+    pitch = 2 * RADIUS + 0.4 + 3 * LINE * SMALL + 0.6      # a neuron, its three lines, a gap
+    tallest = max(sizes)
+    y = 0.8
+    title_y = y
+    y += 2 * LINE * TITLE + 0.8
+    heading_y = y
+    y += 2 * LINE * HEADING + 0.6
+    top_neuron = y + RADIUS
+    middle = top_neuron + (tallest - 1) * pitch / 2.0
+    ys = [[middle + (j - (n - 1) / 2.0) * pitch for j in range(n)] for n in sizes]
+    y = top_neuron + (tallest - 1) * pitch + RADIUS + 0.4 + 3 * LINE * SMALL + 1.2
+    table_top = y
+    rows = max(sizes[1:])
+    y += (1.2 + rows + 0.6 + 1.2 + rows) * LINE * SMALL + 0.6
+    caption_y = y
+    y += LINE * SMALL + 0.4
+    legend_y = y
+    y += 2.2
+    H = y
+    inches = width if width is not None else min(natural * FONT / 72.0, MAX_NATURAL_WIDTH)
+    scale = inches / natural
+    return {"W": natural, "H": H, "u": scale, "xs": xs, "ys": ys, "tables": tables,
+            "widths": widths, "table_top": table_top, "legend_y": legend_y,
+            "heading_y": heading_y, "title_y": title_y, "caption_y": caption_y,
+            "title": title}
+
+
+def figure_size(data, width=None):
+    """(width, height) of the figure in inches; natural width (large text) when ``width`` is None."""
+    layout = _layout(data, width)
+    return layout["W"] * layout["u"], layout["H"] * layout["u"]
+
+
+def figure_options(width=None, dpi=None):
+    """Check a requested ``width`` (inches) and ``dpi``; return them as keyword arguments.
+
+    Raises:
+        ValueError: naming --width or --dpi and its range.
+    """
+    if width is not None and not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise ValueError("--width %g: the figure can be %g to %g inches wide"
+                         % (width, MIN_WIDTH, MAX_WIDTH))
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise ValueError("--dpi %d: use %d to %d pixels per inch" % (dpi, MIN_DPI, MAX_DPI))
+    return {"width": width, "dpi": DEFAULT_DPI if dpi is None else dpi}
+
+
+def figure_pixels(data, width=None, dpi=DEFAULT_DPI):
+    """(width, height) of the figure as a PNG, in pixels, checked before anything is drawn.
+
+    Raises:
+        ValueError: the image would be more than MAX_PIXELS on a side.
+    """
+    inches = figure_size(data, width)
+    pixels = tuple(int(round(side * dpi)) for side in inches)
+    if max(pixels) > MAX_PIXELS:
+        raise ValueError("the figure would be %d x %d pixels, more than %d on a side: use a "
+                         "smaller --width or --dpi" % (pixels + (MAX_PIXELS,)))
+    return pixels
+
+
+def check_backprop_figure(data, path, width=None, dpi=DEFAULT_DPI):
+    """Check, before anything is drawn, that the figure of ``data`` can be written to ``path``.
+
+    Returns:
+        its size as text: "2320 x 1927 pixels" for a PNG, "15.5 x 12.8 inches" for a
+        PDF or SVG.
+
+    Raises:
+        ValueError: an unknown suffix, or an image of more than MAX_PIXELS on a side.
+        FileNotFoundError, IsADirectoryError, PermissionError: see
+            ``visualize.check_figure_path``.
+    """
+    if check_figure_path(path) in RASTER:
+        return "%d x %d pixels" % figure_pixels(data, width, dpi)
+    return "%.1f x %.1f inches" % figure_size(data, width)
+
+
+def draw_backprop(data, width=None):
+    """A matplotlib Figure of the walkthrough ``data`` (from backprop.walkthrough).
+
+    Args:
+        data: the dict returned by ``backprop.walkthrough``.
+        width: the figure's width in inches; None for its natural width, where
+            the base text is 20 points.
+    """
+    lay = _layout(data, width)
+    u, H = lay["u"], lay["H"]
+    fig = Figure(figsize=(lay["W"] * u, H * u))
     FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    # weights first, so the circles are drawn over the lines
-    for i, w in enumerate(net.weights):
-        for j, row in enumerate(w):
-            for k, value in enumerate(row):
-                (x0, y0), (x1, y1) = pos[i][k], pos[i + 1][j]
-                ax.plot([x0, x1], [y0, y1], color=POSITIVE if value >= 0 else NEGATIVE,
-                        linewidth=0.8 + 5.0 * abs(value) / biggest, alpha=0.6, zorder=1)
-    # The numbers of each weight layer go in a table under the gap they span:
-    # labels on the lines themselves would cover each other where lines cross.
-    xs = [x for layer in pos for x, _ in layer]
-    ys = [y for layer in pos for _, y in layer]
-    bottom = min(ys) - 1.5
-    for i, w in enumerate(net.weights):
-        book_layer = i + 2  # the book numbers layers from 1 (the input): w^2 feeds layer 2
-        rows = ["w^%d" % book_layer] + [" ".join("%+7.3f" % v for v in row) for row in w]
-        rows += ["", "dC/dw^%d (BP4)" % book_layer]
-        rows += [" ".join("%+7.4f" % g for g in row) for row in data["nabla_w"][i]]
-        ax.text((pos[i][0][0] + pos[i + 1][0][0]) / 2, bottom, "\n".join(rows), ha="center",
-                va="top", fontsize=11, family="monospace", zorder=4)
-    for l, layer in enumerate(pos):
-        for j, (x, y) in enumerate(layer):
-            a = activations[l][j]
-            ax.add_patch(Circle((x, y), 0.42, facecolor=str(1.0 - min(max(a, 0.0), 1.0)),
-                                    edgecolor="black", linewidth=1.5, zorder=3))
-            ax.text(x, y, "%.3f" % a, ha="center", va="center", fontsize=12, zorder=4,
-                    color="white" if a > 0.55 else "black", fontweight="bold")
-            if l > 0:
-                ax.text(x, y - 0.58, "z=%+.3f\nδ=%+.4f" % (zs[l - 1][j], deltas[l - 1][j]),
-                        ha="center", va="top", fontsize=10.5, color=DELTA_COLOUR, zorder=4)
-        title = "layer %d\n%s" % (l + 1, "input x" if l == 0 else
-                                  ("output (BP1)" if l == len(pos) - 1 else "hidden (BP2)"))
-        ax.text(layer[0][0], max(y for _, y in layer) + 0.75, title, ha="center", va="bottom",
-                fontsize=13, fontweight="bold")
-    last = pos[-1]
-    for j, (x, y) in enumerate(last):
-        ax.text(x + 0.62, y, "y=%g" % data["y"][j], ha="left", va="center", fontsize=12)
-    ax.set_title("Backpropagation in a %s network: C = %.4f; circles show a, purple shows z and δ "
-                 "= ∂C/∂z\nlines: red w > 0, blue w < 0, width |w|;  backprop vs numerical "
-                 "gradients: largest relative error %.1e"
-                 % (sizes, data["cost"], data["max_error"]), fontsize=12)
-    ax.set_aspect("equal")
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, lay["W"])
+    ax.set_ylim(0, H)     # one unit is one u on both axes, so circles stay round
     ax.axis("off")
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 1.4)
-    table_lines = 3 + 2 * max(sizes[1:])
-    ax.set_ylim(min(ys) - 1.7 - 0.36 * table_lines, max(ys) + 1.7)
-    fig.tight_layout()
+    pt = u * 72.0          # points in one u: a font of size 1 u, a line 1 u wide
+
+    def text(x, y, s, size, **kw):
+        """Text at (x, y) measured from the top, ``size`` in u."""
+        kw.setdefault("zorder", 5)
+        return ax.text(x, H - y, s, fontsize=size * pt, **kw)
+
+    _draw_network(ax, data, lay, text, pt)
+    _draw_tables(ax, lay, text, pt)
+    _draw_legend(ax, lay, text, pt)
+    for n, line in enumerate(lay["title"]):
+        text(lay["W"] / 2.0, lay["title_y"] + n * LINE * TITLE, line, TITLE, ha="center",
+             va="top", fontweight="bold" if n == 0 else "normal")
     return fig
 
 
-def save_backprop_figure(data, path):
-    """Draw the walkthrough and write it to ``path`` atomically (.png, .svg, .pdf: by the suffix)."""
-    fig = draw_backprop(data)
-    save_figure(fig, path, dpi=fig.dpi)
+def _draw_network(ax, data, lay, text, pt):
+    net, H = data["network"], lay["H"]
+    xs, ys = lay["xs"], lay["ys"]
+    activations, zs, deltas = data["activations"], data["zs"], data["deltas"]
+    biggest = max(abs(v) for w in net.weights for row in w for v in row) or 1.0
+    # Weights first, so that the circles and labels are drawn over the lines.
+    for i, w in enumerate(net.weights):
+        for j, row in enumerate(w):
+            for k, value in enumerate(row):
+                ax.add_line(Line2D([xs[i], xs[i + 1]], [H - ys[i][k], H - ys[i + 1][j]],
+                                   color=POSITIVE if value >= 0 else NEGATIVE, alpha=0.65,
+                                   linewidth=(0.06 + 0.3 * abs(value) / biggest) * pt,
+                                   zorder=1))
+    last = len(net.sizes) - 1
+    headings = ["input x"] + ["hidden, δ by BP2"] * (last - 1) + ["output, δ by BP1"]
+    for l, x in enumerate(xs):
+        text(x, lay["heading_y"], "layer %d%s" % (l + 1, " = L" if l == last else ""), HEADING,
+             ha="center", va="top", fontweight="bold")
+        text(x, lay["heading_y"] + LINE * HEADING, headings[l], SMALL, ha="center", va="top")
+        for j, y in enumerate(ys[l]):
+            a = activations[l][j]
+            ax.add_patch(Circle((x, H - y), RADIUS, facecolor=str(1.0 - min(max(a, 0.0), 1.0)),
+                                edgecolor="black", linewidth=0.1 * pt, zorder=3))
+            text(x, y, _short(a), CIRCLE_TEXT, ha="center", va="center", family=MONO,
+                 fontweight="bold", color="white" if a > 0.55 else "black")
+            if l > 0:
+                below = y + RADIUS + 0.4
+                box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.1 * pt}
+                text(x, below, "b=%s\nz=%s" % (_number(net.biases[l - 1][j], 3),
+                                                _number(zs[l - 1][j], 3)),
+                     SMALL, ha="center", va="top", family=MONO, linespacing=LINE, bbox=box)
+                text(x, below + 2 * LINE * SMALL, "δ=%s" % _number(deltas[l - 1][j], 4), SMALL,
+                     ha="center", va="top", family=MONO, color=DELTA_COLOUR, bbox=box)
+            if l == last:
+                text(x + RADIUS + 0.5, y, "y=%g" % data["y"][j], SMALL, ha="left", va="center",
+                     family=MONO)
+
+
+def _draw_tables(ax, lay, text, pt):
+    """Under each gap: w^l and b^l, then dC/dw^l (BP4) and dC/db^l (BP3)."""
+    H, step, char = lay["H"], LINE * SMALL, CHAR * SMALL
+    rows = max(len(t["b"]) for t in lay["tables"])
+    for i, cells in enumerate(lay["tables"]):
+        left = (lay["xs"][i] + lay["xs"][i + 1]) / 2.0 - lay["widths"][i] / 2.0
+        rule = left + (cells["wide"] + 0.5) * char       # the line between w and b
+        b_right = left + lay["widths"][i]
+        n_in, n_out = len(cells["w"][0]), len(cells["b"])
+        w_left = left + (cells["wide"] - cells["col"] * n_in) * char   # right-align the block
+        for block, (wkey, bkey) in enumerate((("w", "b"), ("nabla_w", "nabla_b"))):
+            top = lay["table_top"] + block * (1.2 + rows + 0.6) * step
+            colour = "black" if block == 0 else DELTA_COLOUR
+            w_name, b_name = cells["headers"][2 * block:2 * block + 2]
+            text(left + cells["wide"] * char / 2.0, top, w_name, SMALL, ha="center", va="top",
+                 family=MONO, color=colour, fontweight="bold")
+            text((rule + b_right) / 2.0, top, b_name, SMALL, ha="center", va="top",
+                 family=MONO, color=colour, fontweight="bold")
+            for j, row in enumerate(cells[wkey]):
+                y = top + (1.2 + j) * step
+                for k, value in enumerate(row):
+                    text(w_left + (k + 1) * cells["col"] * char, y, value, SMALL, ha="right",
+                         va="top", family=MONO, color=colour)
+                text(b_right, y, cells[bkey][j], SMALL, ha="right", va="top", family=MONO,
+                     color=colour)
+            ax.add_line(Line2D([rule, rule], [H - top - 1.1 * step, H - top - (1.2 + n_out) * step],
+                               color=RULE_COLOUR, linewidth=0.05 * pt))
+
+
+def _draw_legend(ax, lay, text, pt):
+    """One row at the bottom: the fill scale, the line colours, the purple of the backward pass."""
+    H = lay["H"]
+    text(lay["W"] / 2.0, lay["caption_y"], CAPTION, SMALL, ha="center", va="top",
+         style="italic")
+    y = lay["legend_y"] + 1.0
+    x = (lay["W"] - sum(_legend_item_width(*item) for item in LEGEND)) / 2.0
+    for kind, label in LEGEND:
+        if kind == "fill":
+            # A strip of grey from white (a = 0) to black (a = 1), as in the circles.
+            text(x, y, "0", SMALL * 0.8, ha="left", va="center")
+            ax.imshow([[v / 50.0 for v in range(51)]], cmap="gray_r", vmin=0, vmax=1,
+                      extent=(x + 0.8, x + 4.0, H - y - 0.45, H - y + 0.45), aspect="auto",
+                      zorder=2)
+            ax.add_patch(Rectangle((x + 0.8, H - y - 0.45), 3.2, 0.9, fill=False,
+                                   edgecolor="black", linewidth=0.05 * pt, zorder=3))
+            text(x + 4.2, y, "1", SMALL * 0.8, ha="left", va="center")
+        elif kind == "delta":
+            text(x + SWATCH[kind] / 2.0, y, "δ", SMALL * 1.2, ha="center", va="center",
+                 color=DELTA_COLOUR, fontweight="bold")
+        else:
+            ax.add_line(Line2D([x, x + SWATCH[kind]], [H - y, H - y], linewidth=0.25 * pt,
+                               alpha=0.65, color=POSITIVE if kind == "line+" else NEGATIVE))
+        text(x + SWATCH[kind] + 0.5, y, label, SMALL, ha="left", va="center",
+             color=DELTA_COLOUR if kind == "delta" else "black")
+        x += _legend_item_width(kind, label)
+    ax.set_xlim(0, lay["W"])    # imshow moves the limits; put them back
+    ax.set_ylim(0, H)
+
+
+def save_backprop_figure(data, path, width=None, dpi=DEFAULT_DPI):
+    """Draw the walkthrough and write it to ``path`` atomically (.png, .svg, .pdf: by the suffix).
+
+    Args:
+        data: the dict returned by ``backprop.walkthrough``.
+        path: the file to write.
+        width: inches, or None for the natural width (large text).
+        dpi: pixels per inch of a PNG.
+
+    Raises:
+        as ``check_backprop_figure``, before anything is drawn.
+    """
+    check_backprop_figure(data, path, width, dpi)
+    save_figure(draw_backprop(data, width), path, dpi=dpi)

@@ -1,8 +1,13 @@
-"""The classroom walkthrough prints the numbers Network.backprop computes, and they
-agree with the numerical gradients."""
+"""The classroom walkthrough prints the numbers Network.backprop_trace computes, they
+agree with the numerical gradients, and its figure is readable: nothing overlaps,
+nothing is left empty, every bias is drawn."""
 
 import io
+import itertools
+import random
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -46,20 +51,19 @@ def test_printed_numbers_match_backprop_and_numerical_gradients(sizes, seed, x, 
     blocks = printed_blocks(text)
 
     net = Network(sizes, seed=seed)
-    trace = {}
-    nabla_b, nabla_w = net.backprop(x, y, trace=trace)
+    trace = net.backprop_trace(x, y)
     num_b, num_w = numerical_gradient(net, x, y)
     L = len(sizes)
     expected = {"a^1": x}
     for i in range(L - 1):
-        l = i + 2
+        l = i + 2   # the book's layer number
         expected["w^%d" % l] = flat(net.weights[i])
         expected["b^%d" % l] = net.biases[i]
         expected["z^%d" % l] = trace["zs"][i]
         expected["a^%d" % l] = trace["activations"][i + 1]
         expected["delta^%d" % l] = trace["deltas"][i]
-        expected["dC/db^%d" % l] = nabla_b[i]
-        expected["dC/dw^%d" % l] = flat(nabla_w[i])
+        expected["dC/db^%d" % l] = trace["nabla_b"][i]
+        expected["dC/dw^%d" % l] = flat(trace["nabla_w"][i])
         expected["numerical dC/db^%d" % l] = num_b[i]
         expected["numerical dC/dw^%d" % l] = flat(num_w[i])
     for name, values in expected.items():
@@ -72,30 +76,65 @@ def test_printed_numbers_match_backprop_and_numerical_gradients(sizes, seed, x, 
     assert "agree" in text and "DISAGREE" not in text
 
 
-def test_walkthrough_data_comes_from_the_library():
-    data = backprop.walkthrough()
-    assert data["max_error"] < 1e-6
+def test_walkthrough_is_callable_from_python_and_its_data_comes_from_the_library():
+    data = backprop.walkthrough([2, 3, 2], seed=1, x=[0.5, -0.3], y=[1.0, 0.0])
+    assert data["max_error"] < 1e-6 and backprop.agrees(data)
     net = Network([2, 3, 2], seed=1)
     assert (data["nabla_b"], data["nabla_w"]) == net.backprop([0.5, -0.3], [1.0, 0.0])
+    assert data["deltas"] == net.backprop_trace([0.5, -0.3], [1.0, 0.0])["deltas"]
+    text = backprop.format_walkthrough(data)
+    assert isinstance(text, str) and not text.endswith("\n")
+    out = io.StringIO()
+    backprop.main([], out=out)
+    assert out.getvalue() == text + "\n"      # the command prints exactly this
 
 
 def test_bad_arguments_give_exit_code_2(capsys):
     assert backprop.main(["--sizes", "2", "3", "2", "--x", "1"]) == 2
+    assert "the input x needs 2 numbers" in capsys.readouterr().err
     assert backprop.main(["--sizes", "784", "10"]) == 2
-    assert "error" in capsys.readouterr().err
+    assert backprop.main(["--sizes"] + ["2"] * (backprop.MAX_LAYERS + 1)) == 2
+    assert "do not fit on a slide" in capsys.readouterr().err
+    assert backprop.main(["--dpi", "100"], out=io.StringIO()) == 2     # no --figure
+    assert "add --figure" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="sizes"):
+        backprop.walkthrough([2, 0, 2])
+    with pytest.raises(ValueError, match="not a number"):
+        backprop.walkthrough([2, 2], x=["a", 1])
 
 
-def test_figure_is_written_and_not_blank(tmp_path):
-    pytest.importorskip("matplotlib")
-    path = tmp_path / "backprop.png"
+def test_the_reported_overflow_is_one_line_and_exit_status_2(tmp_path):
+    """`--y 1e200 0` used to end in an OverflowError traceback (the cost overflowed)."""
+    done = subprocess.run([sys.executable, "-m", "mnist_scratch.backprop", "--y", "1e200", "0"],
+                          cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("python -m mnist_scratch.backprop: error: the target y: 1e+200")
+
+
+@pytest.mark.parametrize("argv, words", [(["--x", "1e200", "0"], "the input x: 1e+200"),
+                                         (["--x", "0", "-100.5"], "the input x: -100.5"),
+                                         (["--y", "0", "2.5"], "the target y: 2.5")])
+def test_numbers_beyond_the_bounds_are_refused(argv, words, capsys):
     out = io.StringIO()
-    assert backprop.main(["--figure", str(path)], out=out) == 0
-    raw = path.read_bytes()
-    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
-    import matplotlib.image
-    pixels = matplotlib.image.imread(str(path))
-    assert pixels.std() > 0.05          # not a blank page
-    assert (pixels[..., :3] < 0.2).mean() > 0.005   # some dark ink: circles, text
+    assert backprop.main(argv, out=out) == 2
+    err = capsys.readouterr().err
+    assert words in err and "out of range" in err and err.count("\n") == 1
+    assert out.getvalue() == ""
+
+
+def test_inside_the_bounds_backprop_and_the_numerical_check_agree():
+    """The bounds are where the central differences stay a real check: on random
+    networks with inputs and targets at and inside the bounds, they agree."""
+    rng = random.Random(7)
+    bx, by = backprop.MAX_INPUT, backprop.MAX_TARGET
+    for _ in range(150):
+        sizes = [rng.randint(1, backprop.MAX_NEURONS) for _ in range(rng.randint(2, 5))]
+        x = [rng.choice([bx, -bx, rng.uniform(-bx, bx)]) for _ in range(sizes[0])]
+        y = [rng.choice([by, -by, rng.uniform(-by, by)]) for _ in range(sizes[-1])]
+        data = backprop.walkthrough(sizes, rng.randrange(10 ** 6), x, y)
+        assert backprop.agrees(data), (sizes, x, y, data["max_error"])
 
 
 @pytest.mark.parametrize("sizes, seed", [([8, 8, 8, 8, 8], 25), ([8, 8, 8, 8, 8, 8, 8], 1),
@@ -119,11 +158,104 @@ def test_a_broken_backprop_reads_as_disagree():
     data["nabla_b"][-1] = [g * 1.01 for g in correct]
     data["max_error"] = backprop.max_relative_error((data["nabla_b"], data["nabla_w"]),
                                                     data["numerical"], backprop.ERROR_FLOOR)
-    assert "DISAGREE" in "\n".join(backprop.format_walkthrough(data))
+    assert "DISAGREE" in backprop.format_walkthrough(data)
     data["nabla_b"][-1] = [float("nan")] * len(correct)
     data["max_error"] = backprop.max_relative_error((data["nabla_b"], data["nabla_w"]),
                                                     data["numerical"], backprop.ERROR_FLOOR)
-    assert "DISAGREE" in "\n".join(backprop.format_walkthrough(data))
+    assert "DISAGREE" in backprop.format_walkthrough(data)
+
+
+def test_a_zero_input_prints_zero_gradients_without_a_minus_sign():
+    text = backprop.format_walkthrough(backprop.walkthrough([2, 2], 1, [1.0, 0.0], [1.0, 0.0]))
+    assert "-0.000000" not in text
+
+
+# ------------------------------------------------------------------ the figure
+
+def decode_png(path):
+    """The PNG as an (height, width, 3) float array in [0, 1]: decoded, not trusted."""
+    import matplotlib.image
+    raw = open(path, "rb").read()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    return matplotlib.image.imread(str(path))[..., :3]
+
+
+def text_problems(fig):
+    """Texts that overlap another text (by more than a pixel each way) or leave the figure."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer))
+             for ax in fig.axes for t in ax.texts if t.get_text()]
+    problems = [("outside", text) for text, b in boxes
+                if b.x0 < -1 or b.y0 < -1 or b.x1 > fig.bbox.width + 1
+                or b.y1 > fig.bbox.height + 1]
+    for (t1, b1), (t2, b2) in itertools.combinations(boxes, 2):
+        if (min(b1.x1, b2.x1) - max(b1.x0, b2.x0) > 1
+                and min(b1.y1, b2.y1) - max(b1.y0, b2.y0) > 1):
+            problems.append(("overlap", t1, t2))
+    return problems, [text for text, _ in boxes]
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [3, 5, 4, 2], [1, 8, 1], [8, 8, 8], [2, 2, 1, 3]])
+def test_figure_text_never_overlaps_and_every_bias_is_drawn(sizes):
+    visualize_backprop = pytest.importorskip("mnist_scratch.visualize_backprop")
+    data = backprop.walkthrough(sizes)
+    fig = visualize_backprop.draw_backprop(data)
+    problems, texts = text_problems(fig)
+    assert problems == []
+    everything = "\n".join(texts)
+    for b in data["network"].biases:
+        for value in b:
+            assert "b=%+.3f" % value in everything       # under the neuron
+            assert "%+.3f" % value in texts               # in the table
+    assert "biases b²" in texts and "∂C/∂b² (BP3)" in texts and "∂C/∂w² (BP4)" in texts
+    assert any("activation" in t for t in texts)          # the legend of the fill
+    # A wider request scales everything, text included: still no overlap.
+    assert text_problems(visualize_backprop.draw_backprop(data, width=5.0))[0] == []
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [3, 5, 4, 2]])
+def test_figure_png_is_full_size_and_uses_its_whole_area(sizes, tmp_path):
+    visualize_backprop = pytest.importorskip("mnist_scratch.visualize_backprop")
+    path = tmp_path / "backprop.png"
+    out = io.StringIO()
+    argv = ["--sizes"] + [str(n) for n in sizes] + ["--figure", str(path)]
+    assert backprop.main(argv, out=out) == 0
+    width, height = visualize_backprop.figure_pixels(backprop.walkthrough(sizes))
+    assert "Figure written to %s (%d x %d pixels)" % (path, width, height) in out.getvalue()
+    pixels = decode_png(path)
+    assert abs(pixels.shape[1] - width) <= 1 and abs(pixels.shape[0] - height) <= 1
+    # Large by default: at least 1800 pixels wide, so the base text is about 40 pixels high.
+    assert pixels.shape[1] >= 1800
+    assert pixels.std() > 0.05                          # not a blank page
+    ink = (pixels < 0.6).any(axis=2)
+    assert ink.mean() > 0.01                            # circles, lines, text
+    # Ink reaches close to every edge, and every quarter of the picture has some.
+    rows, cols = ink.any(axis=1).nonzero()[0], ink.any(axis=0).nonzero()[0]
+    h, w = ink.shape
+    assert rows[0] < 0.05 * h and rows[-1] > 0.95 * h
+    assert cols[0] < 0.1 * w and cols[-1] > 0.9 * w
+    for quarter in (ink[:h // 2, :w // 2], ink[:h // 2, w // 2:],
+                    ink[h // 2:, :w // 2], ink[h // 2:, w // 2:]):
+        assert quarter.mean() > 0.005
+    # Red and blue weight lines and purple deltas are there.
+    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    assert ((red > 0.6) & (blue < 0.5) & (green < 0.5)).sum() > 100
+    assert ((blue > 0.6) & (red < 0.5)).sum() > 100
+
+
+def test_figure_width_and_dpi_options(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "small.png"
+    assert backprop.main(["--figure", str(path), "--width", "6", "--dpi", "50"],
+                         out=io.StringIO()) == 0
+    assert decode_png(path).shape[1] == 300
+    for argv, words in ((["--width", "1"], "--width 1"), (["--dpi", "5000"], "--dpi 5000"),
+                        (["--width", "200", "--dpi", "1000"], "pixels")):
+        out = io.StringIO()
+        assert backprop.main(["--figure", str(tmp_path / "big.png")] + argv, out=out) == 2
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1
+        assert out.getvalue() == "" and not (tmp_path / "big.png").exists()
 
 
 def test_figure_format_follows_the_suffix(tmp_path, capsys):
