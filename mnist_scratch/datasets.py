@@ -11,9 +11,16 @@ Splits (as in Nielsen's book, so its numbers compare):
     "train-full"  all 60,000 images of the training file
     "test"        the 10,000 images of the test file
 
-Where the data is: ``data_dir`` if given, else the environment variable
-MNIST_DATA_DIR, else the ``data/`` folder that ships with the project (found
-from this file, so it works from any working directory).
+Where the data is, the first of:
+    1. ``data_dir``, if given (the commands' ``--data-dir``);
+    2. the folder named by the environment variable MNIST_DATA_DIR, if set;
+    3. the data shipped inside the installed package, ``mnist_scratch/data/``
+       (a wheel or ``pip install .`` copies the project's ``data/`` there);
+    4. the project's ``data/`` folder next to the package folder (a source
+       checkout, or ``pip install -e .``).
+Both 3 and 4 are found from this file, so they work from any working
+directory. The pretrained networks are in the ``networks/`` folder beside the
+shipped MNIST files: ``networks_dir()``, ``shipped_network(name)``.
 """
 
 import os
@@ -22,8 +29,9 @@ from .idx import IdxError, read_idx
 from .linalg import one_hot
 
 __all__ = [
-    "SPLITS", "FILES", "IMAGE_SIZE", "IMAGE_SHAPE", "DataError", "default_data_dir",
-    "find_data_dir", "load_mnist", "load_images", "load_labels", "one_hot", "pixel_table",
+    "SPLITS", "FILES", "IMAGE_SIZE", "IMAGE_SHAPE", "ENV_VAR", "DataError", "default_data_dir",
+    "find_data_dir", "find_file", "networks_dir", "shipped_network", "load_mnist", "load_images",
+    "load_labels", "one_hot", "pixel_table",
 ]
 
 IMAGE_SHAPE = (28, 28)
@@ -42,6 +50,10 @@ SPLITS = {
     "test": ("test", 0, 10000),
 }
 
+# More images than any MNIST-like file holds (MNIST: 60,000; EMNIST digits:
+# 240,000). A header claiming more is damaged, and is refused before reading.
+MAX_IMAGES = 1_000_000
+
 # The 256 grey levels as floats in [0, 1], computed once. Every pixel of every
 # image points at one of these 256 float objects, which saves about 1.4 GB of
 # memory for the 60,000 training images and makes loading a C-level map.
@@ -54,34 +66,82 @@ class DataError(Exception):
 
 
 def default_data_dir():
-    """The ``data/`` folder that ships with the project (next to the package)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(os.path.dirname(here), "data")
+    """The MNIST data shipped with mnist_scratch: ``data/`` inside the installed
+    package if it is there (a wheel, ``pip install .``), else the project's
+    ``data/`` folder next to the package (a source checkout, ``pip install -e .``)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    inside = os.path.join(package, "data")
+    if os.path.isdir(inside):
+        return inside
+    return os.path.join(os.path.dirname(package), "data")
+
+
+def networks_dir():
+    """The folder of the pretrained networks shipped with mnist_scratch (with their
+    training histories), e.g. ``mnist-784-30-10.json``."""
+    return os.path.join(default_data_dir(), "networks")
+
+
+def shipped_network(name):
+    """The path of the shipped pretrained network ``name``, e.g.
+    ``shipped_network("mnist-784-30-10.json")``. The file is not opened here."""
+    return os.path.join(networks_dir(), name)
+
+
+def _data_source(data_dir):
+    """(folder, origin, advice): the data folder (see the module docstring), and for
+    error messages where that choice came from and what to do if it is wrong."""
+    if data_dir is not None:
+        data_dir = os.fspath(data_dir)
+        if not data_dir:
+            raise DataError("the data folder name is empty; give the folder holding the four "
+                            "MNIST files")
+        return (data_dir, "",
+                "Pass --data-dir (or set %s) to the folder holding the four MNIST files." % ENV_VAR)
+    if os.environ.get(ENV_VAR):
+        return (os.environ[ENV_VAR], " (the folder named by the environment variable %s)" % ENV_VAR,
+                "Set %s to the folder holding the four MNIST files, or unset it to use the "
+                "data shipped with mnist_scratch." % ENV_VAR)
+    return (default_data_dir(), " (the data shipped with mnist_scratch)",
+            "The installation is incomplete: reinstall mnist_scratch, or pass --data-dir (or set "
+            "%s) to a folder holding the four MNIST files." % ENV_VAR)
 
 
 def find_data_dir(data_dir=None):
     """Resolve the data folder: the argument, else $MNIST_DATA_DIR, else the shipped one."""
-    if data_dir:
-        return os.fspath(data_dir)
-    return os.environ.get(ENV_VAR) or default_data_dir()
+    return _data_source(data_dir)[0]
 
 
-def _find_file(data_dir, name):
-    """Path of ``name`` in ``data_dir``, gzipped or not; DataError if neither is there."""
+def find_file(name, data_dir=None):
+    """The path of the MNIST file ``name`` (e.g. "t10k-labels-idx1-ubyte.gz") in the
+    data folder (see the module docstring), gzipped or not.
+
+    Raises:
+        DataError: the folder or the file is missing, or the file is not a
+            regular file; the message says which folder was searched and why.
+    """
+    folder, origin, advice = _data_source(data_dir)
+    shown = os.path.abspath(folder)
+    if not os.path.isdir(folder):
+        problem = "is a file, not a folder" if os.path.exists(folder) else "not found"
+        raise DataError("MNIST data folder %s%s %s. %s" % (shown, origin, problem, advice))
     other = name[:-3] if name.endswith(".gz") else name + ".gz"
     for candidate in (name, other):
-        path = os.path.join(data_dir, candidate)
-        if os.path.isfile(path):
+        path = os.path.join(folder, candidate)
+        if os.path.exists(path):
+            if not os.path.isfile(path):
+                raise DataError("%s: not a regular file (a folder, a device or a named pipe?); "
+                                "the MNIST files must be ordinary files" % path)
             return path
-    raise DataError(
-        "MNIST file %s not found in %s (looked for %s and %s). Pass --data-dir (or set %s) to "
-        "the folder holding the four MNIST files." % (name, os.path.abspath(data_dir), name,
-                                                      other, ENV_VAR))
+    raise DataError("MNIST file %s not found in %s%s (looked for %s and %s). %s"
+                    % (name, shown, origin, name, other, advice))
 
 
 def _read(path, ndim):
+    # At most MAX_IMAGES labels, or MAX_IMAGES images of IMAGE_SIZE pixels.
+    max_elements = MAX_IMAGES if ndim == 1 else MAX_IMAGES * IMAGE_SIZE
     try:
-        data = read_idx(path)
+        data = read_idx(path, max_elements=max_elements)
     except IdxError as e:
         raise DataError("damaged MNIST file: %s" % e) from None
     if len(data.shape) != ndim:
@@ -141,10 +201,9 @@ def load_mnist(split, data_dir=None, limit=None):
     if limit is not None and limit < 0:
         raise ValueError("limit must be at least 0, got %d" % limit)
     which, start, end = SPLITS[split]
-    folder = find_data_dir(data_dir)
     images_name, labels_name = FILES[which]
-    images_path = _find_file(folder, images_name)
-    labels_path = _find_file(folder, labels_name)
+    images_path = find_file(images_name, data_dir)
+    labels_path = find_file(labels_name, data_dir)
     labels = load_labels(labels_path)
     images = _read_images(images_path)
     if images.shape[0] != len(labels):

@@ -15,17 +15,20 @@ For MNIST the labels are a 1-d file of unsigned bytes (magic number 2049 =
 This module knows nothing about machine learning. It reads files that are
 gzipped or raw (told apart by the gzip magic bytes, not by the file name),
 checks every header field, and raises IdxError naming the file and the problem
-when something is wrong, *before* allocating anything the header asks for.
+when something is wrong, *before* allocating anything the header asks for. It
+reads a file as a stream and never more than its header describes, so even a
+file that decompresses to gigabytes costs no more memory than that.
 """
 
 import gzip
+import io
 import math
 import os
 import struct
 import sys
 from array import array
 
-from .fileio import atomic_write_bytes, read_bytes
+from .fileio import atomic_write_bytes, open_input
 
 __all__ = ["IdxError", "IdxData", "TYPES", "read_idx", "write_idx", "read_idx_bytes"]
 
@@ -89,43 +92,63 @@ class IdxData:
         return "IdxData(shape=%r, type=%s)" % (self.shape, TYPES[self.type_code][2])
 
 
-def read_idx_bytes(raw, name="<bytes>"):
-    """Parse the (uncompressed) bytes of an IDX file. ``name`` is used in error messages."""
-    if len(raw) < 4:
-        raise IdxError("%s: too short for an IDX header (%d bytes, need at least 4)" % (name, len(raw)))
-    zero, type_code, ndim = struct.unpack(">HBB", raw[:4])
+def _read_up_to(stream, n):
+    """Up to ``n`` bytes of ``stream`` (fewer only at its end). A stream may hand
+    out fewer bytes than asked for, so this reads until it has them all."""
+    chunks = []
+    while n > 0:
+        chunk = stream.read(min(n, 1 << 16))  # 64 KB at a time: a short file costs little
+        if not chunk:
+            break
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_idx_stream(stream, name, max_elements):
+    """Parse an IDX file from a binary stream of its (uncompressed) bytes.
+
+    The header is read and checked first; then exactly the bytes it describes,
+    and one more to see whether the file is longer than its header says. So a
+    file that goes on and on (a gzip bomb: gigabytes of zeros in a few hundred
+    kilobytes) costs no more memory than its header claims.
+    """
+    head = _read_up_to(stream, 4)
+    if len(head) < 4:
+        raise IdxError("%s: too short for an IDX header (%d bytes, need at least 4)"
+                       % (name, len(head)))
+    zero, type_code, ndim = struct.unpack(">HBB", head)
     if zero != 0:
         raise IdxError("%s: wrong magic number 0x%08X: an IDX file starts with two zero bytes"
-                       % (name, struct.unpack(">I", raw[:4])[0]))
+                       % (name, struct.unpack(">I", head)[0]))
     if type_code not in TYPES:
         raise IdxError("%s: unknown element type code 0x%02X (known: %s)"
                        % (name, type_code, ", ".join("0x%02X" % c for c in sorted(TYPES))))
     if ndim == 0:
         raise IdxError("%s: the header says 0 dimensions" % name)
-    header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
+    sizes = _read_up_to(stream, 4 * ndim)
+    if len(sizes) < 4 * ndim:
         raise IdxError("%s: truncated header: %d dimensions need %d bytes, file has %d"
-                       % (name, ndim, header_size, len(raw)))
-    shape = struct.unpack(">%dI" % ndim, raw[4:header_size])
+                       % (name, ndim, 4 + 4 * ndim, 4 + len(sizes)))
+    shape = struct.unpack(">%dI" % ndim, sizes)
     count = 1
     for n in shape:
         if n == 0:
             raise IdxError("%s: dimension of size 0 in shape %s" % (name, shape))
         count *= n
-        if count > MAX_ELEMENTS:
-            raise IdxError("%s: absurd shape %s (more than %d elements)" % (name, shape, MAX_ELEMENTS))
+        if count > max_elements:
+            raise IdxError("%s: absurd shape %s (more than %d elements)" % (name, shape, max_elements))
     fmt, size, type_name = TYPES[type_code]
-    expected = header_size + count * size
-    # Check the length before building anything the header asks for.
-    if len(raw) < expected:
+    # Only now, with the header checked, read what it describes.
+    body = _read_up_to(stream, count * size)
+    if len(body) < count * size:
         raise IdxError("%s: truncated: header says shape %s of %s = %d bytes of data, file has %d"
-                       % (name, shape, type_name, count * size, len(raw) - header_size))
-    if len(raw) > expected:
-        raise IdxError("%s: %d unexpected trailing bytes after the %d elements the header describes"
-                       % (name, len(raw) - expected, count))
-    body = raw[header_size:]
+                       % (name, shape, type_name, count * size, len(body)))
+    if stream.read(1):
+        raise IdxError("%s: unexpected trailing bytes after the %d elements the header describes"
+                       % (name, count))
     if type_code == 0x08:
-        data = bytes(body)
+        data = body
     else:
         values = array(fmt)
         values.frombytes(body)
@@ -135,21 +158,32 @@ def read_idx_bytes(raw, name="<bytes>"):
     return IdxData(shape, type_code, data)
 
 
-def read_idx(path):
+def read_idx_bytes(raw, name="<bytes>", max_elements=MAX_ELEMENTS):
+    """Parse the (uncompressed) bytes of an IDX file. ``name`` is used in error messages."""
+    return _read_idx_stream(io.BytesIO(raw), name, max_elements)
+
+
+def read_idx(path, max_elements=MAX_ELEMENTS):
     """Read an IDX file, gzipped or raw.
+
+    The file is read as a stream (decompressed on the fly), never more than its
+    header describes: a damaged or hostile file is refused with bounded memory.
 
     Args:
         path: file name (str or os.PathLike).
+        max_elements: refuse a header that describes more elements than this.
 
     Returns:
         IdxData with ``shape``, ``type_code`` and flat ``data``.
 
     Raises:
         FileNotFoundError: no such file (the message names it).
-        IdxError: the file is not valid IDX (the message names it and the problem).
+        IdxError: the file is not valid IDX, is damaged gzip, or is not a
+            regular file (a folder, a device, a named pipe); the message names it.
     """
     path = os.fspath(path)
-    return read_idx_bytes(read_bytes(path, "IDX file", IdxError), name=path)
+    with open_input(path, "IDX file", IdxError) as stream:
+        return _read_idx_stream(stream, path, max_elements)
 
 
 def write_idx(path, data, shape, type_code=0x08, compress=None):

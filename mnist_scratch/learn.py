@@ -12,17 +12,26 @@ Per epoch it prints the accuracy on the 10,000 validation images (the last
 10,000 of the training file, which it never trains on); at the end it scores
 the best epoch's network once on the 10,000 test images. With --save, the best
 network so far (by validation accuracy) is written after every epoch that
-improves on it, so Ctrl-C loses nothing.
+improves on it. Ctrl-C stops training: the best network of the finished
+epochs stays saved and the history of the run so far is written; a Ctrl-C
+before the first epoch has finished saves no network (and says so). Further
+Ctrl-Cs while those files are written are ignored, so they are never lost.
+
+What can be checked before training is checked before the data is even
+loaded: the sizes of the network (and the memory it needs) and every output
+file and folder (a missing --plots folder is created).
 """
 
 import os
 import sys
 import time
 
-from .cli import (ArgumentParser, CommandError, line_printer, load_visualizer,
-                  non_negative_int, positive_float, positive_int, run_main)
-from .datasets import load_mnist
-from .fileio import check_writable
+from . import network as network_module
+from .cli import (ArgumentParser, CommandError, handle_interrupts, line_printer,
+                  load_visualizer, non_negative_int, output_folder, path_text, positive_float,
+                  positive_int, run_main)
+from .datasets import FILES, DataError, find_file, load_mnist
+from .fileio import check_writable, same_file
 from .network import INITS, Network
 from .progress import Progress, count, format_seconds
 from .training import History, TrainingDiverged, evaluate, sgd
@@ -35,11 +44,13 @@ DEFAULT_MINI_BATCH_SIZE = 10   # examples per gradient step
 DEFAULT_ETA = 3.0              # learning rate
 DEFAULT_SEED = 1               # seeds the initial weights and the shuffles
 FULL_RUN = "python -m mnist_scratch.learn --epochs 30 --save mnist-784-30-10.json"
+PROG = "python -m mnist_scratch.learn"
+PLOT_FILES = ("curves.png", "confusion.png")
 
 
 def build_parser():
     parser = ArgumentParser(
-        prog="python -m mnist_scratch.learn",
+        prog=PROG,
         description="Train a sigmoid network on MNIST by mini-batch SGD, in pure Python.",
         epilog="The book's full setup: " + FULL_RUN)
     parser.add_argument("--sizes", type=positive_int, nargs="+", default=DEFAULT_SIZES,
@@ -62,17 +73,18 @@ def build_parser():
                              "(0: no validation)")
     parser.add_argument("--test-limit", type=non_negative_int, default=None, metavar="N",
                         help="test on only the first N of the 10,000 test images (0: no test)")
-    parser.add_argument("--data-dir", default=None,
+    parser.add_argument("--data-dir", type=path_text, default=None,
                         help="folder with the four MNIST .gz files (default: the project's data/, "
                              "or $MNIST_DATA_DIR)")
-    parser.add_argument("--save", metavar="FILE", default=None,
+    parser.add_argument("--save", metavar="FILE", type=path_text, default=None,
                         help="save the best network (by validation accuracy) as JSON")
-    parser.add_argument("--history", metavar="FILE", default=None,
+    parser.add_argument("--history", metavar="FILE", type=path_text, default=None,
                         help="save the training history (per epoch and mini-batch) as JSON "
                              "(gzipped if FILE ends in .gz)")
-    parser.add_argument("--plots", metavar="DIR", default=None,
+    parser.add_argument("--plots", metavar="DIR", type=path_text, default=None,
                         help="at the end, write curves.png (learning curves) and confusion.png "
-                             "(on the test images) into this existing folder; needs matplotlib")
+                             "(on the test images) into this folder, created if missing; "
+                             "needs the viz extras (matplotlib, imageio, Pillow)")
     parser.add_argument("--quiet", action="store_true", help="no progress line, only results")
     return parser
 
@@ -84,41 +96,99 @@ def write_plots(folder, history, test_result, test_data):
         list of the files written.
     """
     viz = load_visualizer("--plots")
+    curves, confusion = (os.path.join(folder, name) for name in PLOT_FILES)
     paths = []
     if history is not None and (history.batch_examples or history.epochs):
-        paths.append(os.path.join(folder, "curves.png"))
-        viz.plot_learning_curves(history, path=paths[-1],
+        viz.plot_learning_curves(history, path=curves,
                                  title="Learning curves of %s" % history.settings.get("sizes"))
+        paths.append(curves)
     if test_result is not None:
-        paths.append(os.path.join(folder, "confusion.png"))
         matrix = viz.confusion_matrix([label for _, label in test_data], test_result.predictions)
-        viz.plot_confusion_matrix(matrix, path=paths[-1])
+        viz.plot_confusion_matrix(matrix, path=confusion)
+        paths.append(confusion)
     return paths
 
 
-def run(args, out=sys.stdout, err=sys.stderr):
-    """Train as ``args`` say. Returns the exit code."""
+def check_arguments(args, say):
+    """Everything that could stop the run later, checked before any data is loaded.
+
+    Returns:
+        the absolute path of the --plots folder (created if missing), or None.
+    """
     if len(args.sizes) < 2:
         raise CommandError("--sizes needs at least two layers (inputs and outputs)")
     if args.sizes[0] != 784:
         raise CommandError("--sizes must start with 784, the number of pixels of an MNIST image")
     if args.sizes[-1] != 10:
         raise CommandError("--sizes must end with 10, one output neuron per digit")
-    for path in (args.save, args.history):
-        if path:
-            check_writable(path)  # before training, not after it
-    if args.plots:
-        if not os.path.isdir(args.plots):
-            raise CommandError("cannot write the plots to %s: folder does not exist" % args.plots)
+    try:
+        network_module.check_size(args.sizes)  # a network too big for memory, refused up front
+    except ValueError as e:
+        raise CommandError("--sizes: %s" % e) from None
+    outputs = [(option, path) for option, path in (("--save", args.save), ("--history", args.history))
+               if path is not None]
+    for option, path in outputs:
+        check_writable(path, "%s file" % option)
+    plots = None
+    if args.plots is not None:
         load_visualizer("--plots")  # fail now, not after training
+        plots = output_folder(args.plots, say, "--plots folder")
+        for name in PLOT_FILES:
+            outputs.append(("--plots", os.path.join(plots, name)))
+            check_writable(outputs[-1][1], "--plots file")
+    # Two outputs into one file, or an output over the data, would lose a file.
+    data_files = []
+    for name in FILES["train"] + FILES["test"]:
+        try:
+            data_files.append(find_file(name, args.data_dir))
+        except DataError:
+            pass  # reported by the loader, with where it looked
+    for i, (option, path) in enumerate(outputs):
+        for other_option, other in outputs[:i]:
+            if same_file(path, other):
+                raise CommandError("%s and %s both name the file %s; give them different names"
+                                   % (other_option, option, path))
+        for data_file in data_files:
+            if same_file(path, data_file):
+                raise CommandError("%s %s would overwrite the MNIST file %s"
+                                   % (option, path, data_file))
+    return plots
 
+
+def note_short_split(limit, examples, split, option):
+    """A one-line note (or None) when ``limit`` asked for more examples than ``split`` has."""
+    if limit is None or limit <= len(examples):
+        return None
+    extra = (" (the rest of the training file is kept for validation, never trained on)"
+             if split == "training" else "")
+    return ("%s: note: %s %d is more than the %d images of the %s split%s; using all %d"
+            % (PROG, option, limit, len(examples), split, extra, len(examples)))
+
+
+def run(args, out=None, err=None):
+    """Train as ``args`` say. Returns the exit code."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     say = line_printer(out)
+    with handle_interrupts() as interrupts:
+        return train(args, say, err, interrupts)
 
+
+def train(args, say, err, interrupts):
+    """The run itself (see ``run``); a first Ctrl-C arrives as KeyboardInterrupt, and
+    ``interrupts.deferred()`` keeps it from cutting a save short."""
     started = time.perf_counter()
+    plots_folder = check_arguments(args, say)
     training_data = load_mnist("train", args.data_dir, limit=args.limit)
     validation_data = (load_mnist("validation", args.data_dir, limit=args.validation_limit)
                        if args.validation_limit != 0 else [])
     test_data = load_mnist("test", args.data_dir, limit=args.test_limit) if args.test_limit != 0 else []
+    for note in (note_short_split(args.limit, training_data, "training", "--limit"),
+                 note_short_split(args.validation_limit, validation_data, "validation",
+                                  "--validation-limit"),
+                 note_short_split(args.test_limit, test_data, "test", "--test-limit")):
+        if note:
+            line_printer(err)(note)
     net = Network(args.sizes, seed=args.seed, init=args.init)
     say("mnist_scratch: network %s, %d training / %d validation / %d test images"
         % (args.sizes, len(training_data), len(validation_data), len(test_data)))
@@ -130,12 +200,15 @@ def run(args, out=sys.stdout, err=sys.stderr):
     # Training replaces the weight lists instead of changing them, so keeping a
     # reference to them is a free snapshot of the best network so far.
     best = {"accuracy": -1.0, "epoch": 0, "weights": net.weights, "biases": net.biases}
+    epoch_now = {"epoch": 1}
 
     def on_batch(info):
+        epoch_now["epoch"] = info["epoch"]
         if progress is not None:
             progress.update(info["examples_seen"], "epoch %d/%d" % (info["epoch"], args.epochs))
 
     def on_epoch(record, network):
+        epoch_now["epoch"] = record["epoch"] + 1
         if progress is not None:
             progress.clear()
         # Keep the best network before printing: a Ctrl-C right after the line
@@ -155,7 +228,8 @@ def run(args, out=sys.stdout, err=sys.stderr):
                 % (record["epoch"], args.epochs, 100 * record["train_accuracy"],
                    record["train_cost"], record["seconds"]))
         if improved and args.save:
-            save_best(args, best, len(training_data))
+            with interrupts.deferred():
+                save_best(args, best, len(training_data))
 
     history = History()  # given to sgd, so it survives a Ctrl-C
     interrupted = False
@@ -164,21 +238,27 @@ def run(args, out=sys.stdout, err=sys.stderr):
             evaluation_data=validation_data, seed=args.seed,
             on_batch=on_batch, on_epoch=on_epoch, history=history)
     except KeyboardInterrupt:
+        # From here on, further Ctrl-Cs are ignored (see cli.Interrupts): the saves finish.
         interrupted = True
         if progress is not None:
             progress.clear()
         say("Interrupted.")
         if args.save and best["epoch"]:
-            # Ctrl-C may have cut short the save after the last epoch (the old
-            # file, if any, is intact: saves are atomic), so write the best again.
+            # Save the best network once more: the Ctrl-C may have come between
+            # keeping an epoch in ``best`` and saving it. (Saves are atomic.)
             save_best(args, best, len(training_data))
+        elif args.save:
+            say("No network saved: the run stopped in epoch %d, before any epoch finished "
+                "(--save writes the best network at the end of each epoch)." % epoch_now["epoch"])
     except TrainingDiverged as e:
         if progress is not None:
             progress.clear()
         raise CommandError(str(e)) from None
 
     if args.history:
-        history.save(args.history)
+        with interrupts.deferred():
+            history.save(args.history)
+        say("Saved the history to %s" % args.history)
     if best["epoch"] == 0:
         say("No epoch finished; nothing to report.")
         return 130 if interrupted else 0
@@ -186,12 +266,12 @@ def run(args, out=sys.stdout, err=sys.stderr):
     if validation_data:
         say("Best epoch: %d, validation accuracy %.2f%%" % (best["epoch"], 100 * best["accuracy"]))
     result = None
-    if test_data:
+    if test_data and not interrupted:
         result = evaluate(net, test_data)
         say("Test accuracy of that network: %d / %d (%.2f%%)  cost %.4f"
             % (result.correct, result.total, 100 * result.accuracy, result.cost))
-    if args.plots:
-        for path in write_plots(args.plots, history, result, test_data):
+    if plots_folder is not None and not interrupted:
+        for path in write_plots(plots_folder, history, result, test_data):
             say("Wrote %s" % path)
     if args.save:
         say("Saved to %s" % args.save)
@@ -203,7 +283,7 @@ def run(args, out=sys.stdout, err=sys.stderr):
 
 def save_best(args, best, training_examples):
     """Save the best network so far to ``args.save``, with how it was trained."""
-    meta = {"trained_by": "python -m mnist_scratch.learn", "epoch": best["epoch"],
+    meta = {"trained_by": PROG, "epoch": best["epoch"],
             "validation_accuracy": best["accuracy"], "epochs": args.epochs,
             "mini_batch_size": args.mini_batch_size, "eta": args.eta, "seed": args.seed,
             "init": args.init, "training_examples": training_examples}

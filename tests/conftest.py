@@ -37,6 +37,22 @@ def write_bytes(path, raw, gz=False):
     return str(path)
 
 
+def gzip_bomb(path, header, megabytes):
+    """Write a gzip file that decompresses to ``header`` and then ``megabytes`` MB of
+    zeros, in about 1 KB per MB; return the path as a str.
+
+    A gzip file may hold several members one after the other, and a reader
+    joins them: the file is the header's member, then one compressed megabyte
+    of zeros repeated, so even gigabytes are made at once.
+    """
+    zeros = gzip.compress(bytes(2**20), mtime=0)
+    with open(path, "wb") as f:
+        f.write(gzip.compress(header, mtime=0))
+        for _ in range(megabytes):
+            f.write(zeros)
+    return str(path)
+
+
 def make_mnist_folder(folder, n_train=12, n_test=5, seed=0, gz=True):
     """Write four tiny but valid MNIST files into ``folder``.
 

@@ -1,14 +1,18 @@
 """Tests for datasets.py: the MNIST splits as (x, label) examples (step 1)."""
 
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from conftest import (DATA_DIR, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, idx_header,
-                      make_mnist_folder, write_bytes)
+from conftest import (DATA_DIR, NETWORKS_DIR, ROOT, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES,
+                      TRAIN_LABELS, gzip_bomb, idx_header, make_mnist_folder, write_bytes)
 from mnist_scratch import datasets
-from mnist_scratch.datasets import (DataError, default_data_dir, find_data_dir, load_images,
-                                    load_labels, load_mnist, one_hot)
+from mnist_scratch.datasets import (DataError, default_data_dir, find_data_dir, find_file,
+                                    load_images, load_labels, load_mnist, networks_dir, one_hot,
+                                    shipped_network)
 
 pytestmark = pytest.mark.step1
 
@@ -189,3 +193,97 @@ def test_shipped_data_is_found_from_any_working_directory(tmp_path, monkeypatch)
 
 def test_one_hot_is_exported():
     assert one_hot(2) == [0.0, 0.0, 1.0] + [0.0] * 7
+
+
+def test_a_wrong_environment_variable_is_named_in_the_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path / "my-mnist"))
+    with pytest.raises(DataError) as error:
+        load_mnist("test")
+    message = str(error.value)
+    assert str(tmp_path / "my-mnist") in message
+    assert "the folder named by the environment variable MNIST_DATA_DIR" in message
+    assert "\n" not in message
+
+
+def test_an_empty_environment_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("MNIST_DATA_DIR", "")
+    assert find_data_dir() == default_data_dir()
+
+
+def test_a_file_given_as_the_data_folder_is_refused(tmp_path):
+    path = write_bytes(tmp_path / "mnist.gz", b"")
+    with pytest.raises(DataError, match="mnist.gz is a file, not a folder"):
+        load_mnist("test", data_dir=path)
+
+
+def test_an_empty_data_folder_name_is_refused():
+    with pytest.raises(DataError, match="empty"):
+        load_mnist("test", data_dir="")
+
+
+def test_a_missing_file_in_the_given_folder_says_how_to_fix_it(tmp_path):
+    with pytest.raises(DataError) as error:
+        find_file(TEST_LABELS, tmp_path)
+    assert "--data-dir" in str(error.value) and "MNIST_DATA_DIR" in str(error.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_files_that_are_not_regular_files_are_refused(tiny_mnist):
+    folder, _ = tiny_mnist
+    labels = os.path.join(folder, TEST_LABELS)
+    os.remove(labels)
+    os.mkfifo(labels)  # reading would wait for a writer forever
+    with pytest.raises(DataError, match="not a regular file") as error:
+        load_mnist("test", data_dir=folder)
+    assert labels in str(error.value)
+
+
+def test_a_gzip_bomb_is_refused_naming_the_file(tiny_mnist):
+    folder, _ = tiny_mnist
+    path = gzip_bomb(os.path.join(folder, TEST_IMAGES), idx_header((5, 28, 28)) + bytes(5 * 784),
+                     megabytes=512)
+    with pytest.raises(DataError, match="trailing") as error:
+        load_mnist("test", data_dir=folder)
+    assert path in str(error.value)
+
+
+@pytest.mark.parametrize("name, shape", [
+    (TEST_LABELS, (datasets.MAX_IMAGES + 1,)),
+    (TEST_IMAGES, (datasets.MAX_IMAGES + 1, 28, 28)),
+])
+def test_a_header_claiming_too_many_examples_is_refused_before_reading(tiny_mnist, name, shape):
+    folder, _ = tiny_mnist
+    path = write_bytes(os.path.join(folder, name), idx_header(shape), gz=True)
+    with pytest.raises(DataError) as error:
+        load_mnist("test", data_dir=folder)
+    assert str(error.value) == ("damaged MNIST file: %s: absurd shape %s (more than %d elements)"
+                                % (path, shape, datasets.MAX_IMAGES * (784 if len(shape) == 3 else 1)))
+
+
+def test_the_shipped_networks():
+    assert os.path.samefile(networks_dir(), NETWORKS_DIR)
+    path = shipped_network("mnist-784-30-10.json")
+    assert os.path.isfile(path) and os.path.dirname(path) == networks_dir()
+
+
+def test_data_inside_the_installed_package_comes_first(tmp_path):
+    """An installed package (a wheel copies data/ into mnist_scratch/data/) reads its
+    own data, not a data/ folder that happens to sit next to it."""
+    site = tmp_path / "site"
+    shutil.copytree(os.path.join(ROOT, "mnist_scratch"), str(site / "mnist_scratch"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for folder, n_test in ((site / "mnist_scratch" / "data", 3), (site / "data", 4)):
+        folder.mkdir()
+        make_mnist_folder(str(folder), n_train=2, n_test=n_test)
+    env = dict(os.environ, PYTHONPATH=str(site))
+    env.pop("MNIST_DATA_DIR", None)
+    code = ("import mnist_scratch.datasets as d; print(d.default_data_dir()); "
+            "print(len(d.load_mnist('test')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(site / "mnist_scratch" / "data"), "3"]
+    shutil.rmtree(str(site / "mnist_scratch" / "data"))  # a source checkout: data/ beside it
+    result = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == [str(site / "data"), "4"], result.stderr

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TRAIN_IMAGES, gzip_bomb, idx_header, make_mnist_folder
 from mnist_scratch.network import Network
 from mnist_scratch.training import History
 
@@ -34,9 +34,10 @@ def environment():
     return env
 
 
-def learn(tmp_path, *args, timeout=120):
+def learn(tmp_path, *args, timeout=120, env=None, preexec_fn=None):
     return subprocess.run([sys.executable, "-m", "mnist_scratch.learn", *args], cwd=str(tmp_path),
-                          env=environment(), capture_output=True, text=True, timeout=timeout)
+                          env=env or environment(), capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=preexec_fn)
 
 
 def assert_one_line_error(result, *fragments):
@@ -175,3 +176,222 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_saved_network(tmp_path):
     assert 1 <= len(history.epochs) < 100
     assert history.epochs[0]["evaluation_total"] == 100
     assert len(history.batch_cost) >= 50  # the 50 mini-batches of the first epoch at least
+
+
+# ------------------------------------------------------------ what new users tripped on
+
+def test_plots_folder_is_created_and_the_files_named(tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("imageio")
+    result = learn(tmp_path, "--sizes", "784", "10", "--limit", "100", "--validation-limit", "20",
+                   "--test-limit", "20", "--epochs", "1", "--quiet", "--plots", "figures/run 1")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "figures" / "run 1"
+    assert sorted(os.listdir(str(folder))) == ["confusion.png", "curves.png"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Created folder %s" % folder
+    assert "Wrote %s" % (folder / "curves.png") in lines
+    assert "Wrote %s" % (folder / "confusion.png") in lines
+
+
+def test_a_limit_beyond_the_training_split_is_noted_on_one_line(tmp_path):
+    result = learn(tmp_path, "--limit", "60000", "--epochs", "0", "--validation-limit", "0",
+                   "--test-limit", "0", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        PROG + ": note: --limit 60000 is more than the 50000 images of the training split (the "
+        "rest of the training file is kept for validation, never trained on); using all 50000"]
+    assert "50000 training / 0 validation / 0 test images" in result.stdout
+
+
+def test_a_wrong_environment_variable_is_named(tmp_path):
+    env = environment()
+    env["MNIST_DATA_DIR"] = str(tmp_path / "my-mnist")
+    result = learn(tmp_path, "--epochs", "1", env=env)
+    assert_one_line_error(result, str(tmp_path / "my-mnist"), "MNIST_DATA_DIR", "not found")
+
+
+def wait_for(stream, start, seconds=120):
+    """Read lines from ``stream`` until one starts with ``start``; return the lines read."""
+    lines = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith(start):
+            return lines
+    raise AssertionError("no line starting with %r in:\n%s" % (start, "".join(lines)))
+
+
+def start_learn(tmp_path, *args):
+    return subprocess.Popen([sys.executable, "-m", "mnist_scratch.learn", *args], cwd=str(tmp_path),
+                            env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_ctrl_c_in_the_first_epoch_says_no_network_was_saved(tmp_path):
+    process = start_learn(tmp_path, "--limit", "20000", "--validation-limit", "100",
+                          "--test-limit", "0", "--epochs", "1", "--save", "net.json",
+                          "--history", "h.json")
+    try:
+        wait_for(process.stderr, "epoch 1/1 [")  # the progress line: training has begun
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert ("No network saved: the run stopped in epoch 1, before any epoch finished "
+            "(--save writes the best network at the end of each epoch).") in out.splitlines()
+    assert not (tmp_path / "net.json").exists()
+    history = History.load(str(tmp_path / "h.json"))
+    assert history.epochs == [] and 1 <= len(history.batch_cost) < 2000
+
+
+def test_a_second_ctrl_c_while_saving_loses_nothing(tmp_path):
+    """Ctrl-C, then Ctrl-C again while the network is being saved: both the network
+    and the history must still be written, whole."""
+    process = start_learn(tmp_path, "--sizes", "784", "100", "10", "--limit", "300",
+                          "--validation-limit", "50", "--test-limit", "0", "--epochs", "100",
+                          "--save", "net.json", "--history", "history.json.gz", "--quiet")
+    try:
+        wait_for(process.stdout, "Epoch 1/100")
+        process.send_signal(signal.SIGINT)
+        wait_for(process.stdout, "Interrupted.")  # printed just before the saves begin
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert Network.load(str(tmp_path / "net.json")).sizes == [784, 100, 10]
+    history = History.load(str(tmp_path / "history.json.gz"))
+    assert len(history.epochs) >= 1
+    assert sorted(os.listdir(str(tmp_path))) == ["history.json.gz", "net.json"]
+
+
+# ------------------------------------------------------------ hostile inputs
+
+def tiny_data(tmp_path):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    make_mnist_folder(str(folder), n_train=10, n_test=5)
+    return folder
+
+
+def limit_memory(gigabytes):
+    """A preexec_fn that caps the child's address space, so a loader that read a
+    bomb into memory would fail instead of slowing the machine down."""
+    def cap():
+        import resource
+        limit = int(gigabytes * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return cap
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_a_gzip_bomb_as_training_images_is_refused_with_bounded_memory(tmp_path):
+    """An IDX header for 10 images, then 2 GB of zeros in 2 MB of gzip."""
+    folder = tiny_data(tmp_path)
+    bomb = gzip_bomb(folder / TRAIN_IMAGES, idx_header((10, 28, 28)) + bytes(10 * 784),
+                     megabytes=2048)
+    result = learn(tmp_path, "--data-dir", str(folder), "--validation-limit", "0",
+                   "--test-limit", "0", "--epochs", "1", preexec_fn=limit_memory(3))
+    assert_one_line_error(result, bomb, "trailing bytes")
+
+
+def test_a_network_too_big_for_memory_is_refused_up_front(tmp_path):
+    result = learn(tmp_path, "--sizes", "784", "100000000", "10")
+    assert_one_line_error(result, "--sizes", "[784, 100000000, 10]", "memory")
+    assert result.stdout == ""  # refused before the data was loaded
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("kind", ["named pipe", "/dev/zero"])
+def test_training_images_that_are_not_a_file_are_refused(tmp_path, kind):
+    folder = tiny_data(tmp_path)
+    target = folder / TRAIN_IMAGES
+    target.unlink()
+    if kind == "named pipe":
+        os.mkfifo(str(target))  # reading it would wait forever for a writer
+    else:
+        os.symlink("/dev/zero", str(target))  # reading it would never end
+    result = learn(tmp_path, "--data-dir", str(folder), "--epochs", "1", timeout=60)
+    assert_one_line_error(result, str(target), "not a regular file")
+
+
+@pytest.mark.parametrize("args", [["--save", "x.json", "--history", "x.json"],
+                                  ["--save", "x.json", "--history", "./sub/../x.json"]])
+def test_the_same_file_for_two_outputs_is_refused(tmp_path, args):
+    (tmp_path / "sub").mkdir()
+    result = learn(tmp_path, *args)
+    assert_one_line_error(result, "--save", "--history", "x.json")
+    assert result.stdout == ""
+    assert sorted(os.listdir(str(tmp_path))) == ["sub"]
+
+
+def test_saving_over_the_mnist_data_is_refused(tmp_path):
+    folder = tiny_data(tmp_path)
+    result = learn(tmp_path, "--data-dir", str(folder), "--save", str(folder / TRAIN_IMAGES))
+    assert_one_line_error(result, "--save", "would overwrite the MNIST file")
+
+
+@pytest.mark.parametrize("option", ["--save", "--history", "--data-dir", "--plots"])
+def test_empty_names_are_refused(tmp_path, option):
+    lines = assert_one_line_error(learn(tmp_path, option, ""), option, "empty name")
+    assert len(lines) == 1
+
+
+def test_a_long_legal_file_name_works(tmp_path):
+    name = "n" * 250 + ".json"  # 255 characters: the most most filesystems allow
+    result = learn(tmp_path, "--sizes", "784", "10", "--limit", "50", "--validation-limit", "10",
+                   "--test-limit", "0", "--epochs", "1", "--quiet", "--save", name)
+    assert result.returncode == 0, result.stderr
+    assert Network.load(str(tmp_path / name)).sizes == [784, 10]
+    assert os.listdir(str(tmp_path)) == [name]
+
+
+def test_a_file_name_too_long_is_refused_before_training(tmp_path):
+    result = learn(tmp_path, "--save", "n" * 300 + ".json")
+    assert_one_line_error(result, "n" * 300, "file name")
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="Linux /proc")
+def test_an_unwritable_folder_is_refused_before_training(tmp_path):
+    result = learn(tmp_path, "--history", "/proc/self/history.json")
+    assert_one_line_error(result, "/proc/self/history.json", "not writable")
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="POSIX permissions; root may write anywhere")
+def test_a_read_only_folder_is_refused_before_training(tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = learn(tmp_path, "--save", os.path.join("read-only", "net.json"))
+    finally:
+        folder.chmod(0o755)
+    assert_one_line_error(result, os.path.join("read-only", "net.json"), "permission denied")
+    assert result.stdout == ""
+
+
+def test_a_huge_learning_rate_on_a_tiny_run_is_reported(tmp_path):
+    result = learn(tmp_path, "--limit", "20", "--eta", "1e30")
+    assert_one_line_error(result, "eta")
+
+
+@pytest.mark.parametrize("args", [["--limit", "2.5"], ["--epochs", "1e3"], ["--seed", "0.5"],
+                                  ["--eta", "nan"], ["--eta", "inf"], ["--eta", "1e400"],
+                                  ["--validation-limit", "-1"]])
+def test_odd_numbers_are_refused_by_the_argument_types(tmp_path, args):
+    lines = assert_one_line_error(learn(tmp_path, *args), args[0])
+    assert len(lines) == 1
