@@ -1,24 +1,38 @@
-"""The saved file formats (networks and training histories, both JSON) and how loading checks them.
+"""The saved network file format (JSON), and the rules by which every file is read.
 
-A saved network (format "mnist_scratch.network", version 1)::
+A saved network (format "mnist_scratch.network", version 2)::
 
-    {"format": "mnist_scratch.network", "version": 1,
-     "sizes": [784, 30, 10], "activation": "sigmoid", "cost": "quadratic",
+    {"format": "mnist_scratch.network", "version": 2,
+     "sizes": [784, 100, 10],
+     "cost": "cross-entropy",
+     "activations": ["relu", "sigmoid"],
      "weights": [Matrix per layer; rows = neurons of the next layer],
      "biases":  [Vector per layer],
      "meta": {free-form facts, e.g. how it was trained; optional}}
 
+- "cost" is one of "quadratic", "cross-entropy", "log-likelihood" (costs.py).
+- "activations" names the activation function of each layer with weights,
+  so it has len(sizes) - 1 entries: the hidden layers share one of
+  "sigmoid", "tanh", "relu" (activations.py), and the output layer's is the
+  cost's: "sigmoid" for "quadratic" and "cross-entropy", "softmax" for
+  "log-likelihood". [784, 30, 10] trained as in chapter 1 is
+  ``"cost": "quadratic", "activations": ["sigmoid", "sigmoid"]``.
+- A version 2 file must give both; anything else (an unknown name, a
+  softmax hidden layer, an output layer that does not fit the cost, hidden
+  layers that differ) is refused, naming it.
+
+Version 1 (the first release; the shipped data/networks/*.json) has a
+single ``"activation": "sigmoid"`` and ``"cost": "quadratic"`` instead, both
+optional, and no "activations": every version 1 network is a sigmoid
+network with the quadratic cost, and loads as one. A file without
+"version" is read as version 1 (and refused if it names other activations
+or costs: it would need "version": 2).
+
 Floats are written with Python's repr, which reads back exactly, so a
-save/load round trip is bit for bit. "format", "version", "activation",
-"cost" and "meta" may be left out (every file written since version 1 loads);
-keys this version does not know are ignored.
-
-A training history (what ``training.sgd`` recorded; plain or gzipped JSON)::
-
-    {"settings": {"epochs": 3, "mini_batch_size": 10, "eta": 3.0, ...},
-     "epochs": [{"epoch": 1, "examples_seen": 50000, "train_cost": 0.05,
-                 "train_accuracy": 0.93, "seconds": 40.1, "evaluation_...": ...}, ...],
-     "batch_examples": [10, 20, ...], "batch_cost": [...], "batch_accuracy": [...]}
+save/load round trip is bit for bit. "format" and "meta" may be left out;
+keys a version does not know are ignored. Saving always writes version 2.
+Training histories have a format of their own (history.py), read by the
+same rules.
 
 What loading accepts, and why
 -----------------------------
@@ -49,10 +63,7 @@ time or memory:
   Any finite float loads, however large (a weight of 1e308 is legal; such a
   network's weighted inputs may overflow to infinity, which the sigmoid
   handles, giving outputs of exactly 0 or 1).
-- A history must hold only finite numbers; an epoch or mini-batch must have
-  seen at least one example (the learning curves divide by these counts);
-  accuracies lie in [0, 1], costs and counts are not negative, and the three
-  per-mini-batch lists have one entry each per mini-batch.
+- A history must hold only finite numbers, in the ranges history.py lists.
 - Values quoted in a message are cut to about 80 characters, so a 20 MB
   string in "sizes" gives a short line.
 
@@ -62,22 +73,24 @@ number"``), NaN and Infinity are never written, and every save is atomic
 (see fileio.py), so what saves always loads.
 """
 
-import gzip
 import json
 import math
 import os
 import re
 import reprlib
 
-from .fileio import atomic_write_bytes, atomic_write_text, read_bytes
+from .activations import ACTIVATIONS
+from .costs import COSTS
+from .fileio import atomic_write_text, read_bytes
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "MAX_FILE_BYTES", "MAX_NESTING", "MAX_INT_DIGITS",
-           "NetworkFormatError", "network_to_dict", "network_from_dict", "save_network",
-           "load_network", "history_to_dict", "history_problem", "save_history", "load_history",
-           "parse_json", "shorten"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "VERSIONS", "MAX_FILE_BYTES", "MAX_NESTING",
+           "MAX_INT_DIGITS", "NetworkFormatError", "network_to_dict", "network_from_dict",
+           "save_network", "load_network", "parse_json", "read_json", "json_problem",
+           "is_finite", "is_number", "shorten"]
 
 FORMAT = "mnist_scratch.network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what save writes
+VERSIONS = (1, 2)   # what load reads
 MAX_FILE_BYTES = 512 * 2 ** 20  # the most JSON a network or history file may hold (uncompressed)
 MAX_NESTING = 100               # lists and objects in lists and objects, at most this deep
 MAX_INT_DIGITS = 4300           # CPython's own limit for turning text into an int (3.11+)
@@ -183,25 +196,45 @@ def _parse(raw):
         raise _Refused("not valid JSON (%s)" % e) from None
 
 
-def parse_json(raw, name, error=ValueError):
+def parse_json(raw, name, error=ValueError, kind=None):
     """Parse the JSON bytes ``raw`` by the rules of the module docstring.
 
     Raises:
-        error: "<name>: <problem>" (not UTF-8, not JSON, too deep, a duplicate key, ...).
+        error: "<name>: <problem>" (not UTF-8, not JSON, too deep, a duplicate
+            key, ...), or "<name>: not a <kind> (<problem>)" if kind is given.
     """
     try:
         return _parse(raw)
     except _Refused as e:
+        if kind:
+            raise error("%s: not a %s (%s)" % (name, kind, e)) from None
         raise error("%s: %s" % (name, e)) from None
 
 
-def _is_number(value):
+def read_json(path, what, error=ValueError, kind=None):
+    """Read the JSON file at ``path`` (plain or gzipped) by the rules of the module docstring.
+
+    Args:
+        what: what the file is, for "<what> not found: <path>".
+        error, kind: as for ``parse_json``.
+
+    Raises:
+        FileNotFoundError: no such file.
+        error: anything else (not a regular file, over MAX_FILE_BYTES, not JSON, ...).
+    """
+    path = os.fspath(path)
+    raw = read_bytes(path, what, error, max_bytes=MAX_FILE_BYTES)
+    return parse_json(raw, path, error, kind)
+
+
+def is_number(value):
+    """True for an int or a float (bools are not numbers here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _is_finite(value):
+def is_finite(value):
     """True for an int or float that is a finite float (bools are not numbers here)."""
-    if not _is_number(value):
+    if not is_number(value):
         return False
     try:
         return math.isfinite(value)
@@ -214,7 +247,7 @@ def _cut(where):
     return where if len(where) <= 80 else where[:76] + "...]"
 
 
-def _json_problem(value, where, level):
+def json_problem(value, where, level=2):
     """The first place in ``value`` (dicts, lists, strings, numbers, None) that is not
     plain JSON of finite numbers, or that is nested deeper than MAX_NESTING; None if
     there is none. ``level`` is how deep ``value`` itself sits in the file (the
@@ -239,21 +272,58 @@ def _json_problem(value, where, level):
 # ------------------------------------------------------------------ networks
 
 def network_to_dict(net):
-    """The network as a dict in the format above (the lists are the network's own, not copies)."""
+    """The network as a dict in the format above, version 2 (the lists are the
+    network's own, not copies)."""
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "sizes": list(net.sizes),
-        "activation": "sigmoid",
-        "cost": "quadratic",
+        "cost": net.cost.name,
+        "activations": net.activation_names,
         "weights": net.weights,
         "biases": net.biases,
         "meta": net.meta,
     }
 
 
+def _neurons(data, version, layers, fail):
+    """(hidden activation name, cost name) of a network dict, checked; see the docstring."""
+    if version == 1:
+        for key, sigmoid in (("activation", "sigmoid"), ("activations", ["sigmoid"] * layers)):
+            if data.get(key, sigmoid) != sigmoid:
+                fail("a version 1 network has sigmoid neurons only, found %r %s; "
+                     "other activations need \"version\": 2" % (key, shorten(data[key])))
+        if data.get("cost", "quadratic") != "quadratic":
+            fail("a version 1 network has the quadratic cost, found %s; other costs need "
+                 "\"version\": 2" % shorten(data["cost"]))
+        return "sigmoid", "quadratic"
+    for key in ("cost", "activations"):
+        if key not in data:
+            fail("missing key %r (a version 2 file names its cost and activations)" % key)
+    cost, names = data["cost"], data["activations"]
+    if not isinstance(cost, str) or cost not in COSTS:
+        fail("unknown cost %s; one of %s" % (shorten(cost), ", ".join(map(repr, COSTS))))
+    if (not isinstance(names, list) or len(names) != layers
+            or not all(isinstance(name, str) for name in names)):
+        fail("'activations' must be a list of %d names (one per layer with weights), found %s"
+             % (layers, shorten(names)))
+    output = COSTS[cost].output.name
+    if names[-1] != output:
+        fail("the output layer of a network with the %s cost is %r, found %s"
+             % (cost, output, shorten(names[-1])))
+    hidden = names[:-1]
+    for name in hidden:
+        if name not in ACTIVATIONS:
+            fail("unknown hidden-layer activation %s; one of %s"
+                 % (shorten(name), ", ".join(map(repr, ACTIVATIONS))))
+    if len(set(hidden)) > 1:
+        fail("the hidden layers must share one activation, found %s" % shorten(hidden))
+    return (hidden[0] if hidden else "sigmoid"), cost
+
+
 def _check_network(data, fail):
-    """Check a network dict; (weights, biases, meta) as fresh lists of floats.
+    """Check a network dict; (weights, biases, meta, activation, cost), the weights
+    and biases as fresh lists of floats, activation the hidden layers' name.
 
     ``fail(problem)`` raises; it is called with the first problem found.
     """
@@ -264,20 +334,16 @@ def _check_network(data, fail):
             fail("missing key %r" % key)
     if data.get("format", FORMAT) != FORMAT:
         fail("format is %s, expected %r" % (shorten(data["format"]), FORMAT))
-    version = data.get("version", FORMAT_VERSION)
+    version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool):
         fail("'version' must be a whole number, found %s" % shorten(version))
-    if version != FORMAT_VERSION:
-        fail("format version %s is not supported (this version of mnist_scratch reads %d)"
-             % (shorten(version), FORMAT_VERSION))
-    if data.get("activation", "sigmoid") != "sigmoid":
-        fail("activation %s is not supported (only 'sigmoid')" % shorten(data["activation"]))
-    if data.get("cost", "quadratic") != "quadratic":
-        fail("cost %s is not supported (only 'quadratic')" % shorten(data["cost"]))
+    if version not in VERSIONS:
+        fail("format version %s is not supported (this version of mnist_scratch reads %s)"
+             % (shorten(version), " and ".join(map(str, VERSIONS))))
     meta = data.get("meta", {})
     if not isinstance(meta, dict):
         fail("'meta' must be a JSON object, found %s" % shorten(meta))
-    problem = _json_problem(meta, "meta", 2)
+    problem = json_problem(meta, "meta", 2)
     if problem:
         fail(problem)
     sizes = data["sizes"]
@@ -290,6 +356,7 @@ def _check_network(data, fail):
         fail("'weights' must be a list of %d matrices for sizes %s" % (layers, shorten(sizes)))
     if not isinstance(biases, list) or len(biases) != layers:
         fail("'biases' must be a list of %d vectors for sizes %s" % (layers, shorten(sizes)))
+    activation, cost = _neurons(data, version, layers, fail)
 
     def check_vector(v, n, where):
         if not isinstance(v, list) or len(v) != n:
@@ -299,9 +366,9 @@ def _check_network(data, fail):
         if set(map(type, v)) <= {float} and all(map(math.isfinite, v)):
             return list(v)
         for k, number in enumerate(v):
-            if not _is_number(number):
+            if not is_number(number):
                 fail("%s[%d] is %s, not a number" % (where, k, shorten(number)))
-            if not _is_finite(number):
+            if not is_finite(number):
                 fail("%s[%d] is %s, not a finite number" % (where, k, shorten(number)))
         return [float(number) for number in v]
 
@@ -315,7 +382,7 @@ def _check_network(data, fail):
         checked_weights.append([check_vector(row, n_in, "weights[%d][%d]" % (i, j))
                                 for j, row in enumerate(w)])
         checked_biases.append(check_vector(biases[i], n_out, "biases[%d]" % i))
-    return checked_weights, checked_biases, meta
+    return checked_weights, checked_biases, meta, activation, cost
 
 
 def network_from_dict(data, name="<dict>", cls=None):
@@ -332,10 +399,10 @@ def network_from_dict(data, name="<dict>", cls=None):
     def fail(problem):
         raise NetworkFormatError("%s: %s" % (name, problem))
 
-    weights, biases, meta = _check_network(data, fail)
+    weights, biases, meta, activation, cost = _check_network(data, fail)
     if cls is None:
         from .network import Network as cls  # here, not at the top: network.py imports this module
-    return cls.from_parameters(weights, biases, meta)
+    return cls.from_parameters(weights, biases, meta, activation=activation, cost=cost)
 
 
 def save_network(net, path):
@@ -357,7 +424,7 @@ def save_network(net, path):
 
 
 def load_network(path, cls=None):
-    """Load a network saved by ``save_network`` (plain or gzipped JSON).
+    """Load a network saved by ``save_network`` (plain or gzipped JSON, version 1 or 2).
 
     Raises:
         FileNotFoundError: no such file ("network file not found: <path>").
@@ -365,132 +432,4 @@ def load_network(path, cls=None):
             regular file, too large, not JSON, a missing key, a ragged row, a NaN, ...).
     """
     path = os.fspath(path)
-    raw = read_bytes(path, "network file", NetworkFormatError, max_bytes=MAX_FILE_BYTES)
-    return network_from_dict(parse_json(raw, path, NetworkFormatError), path, cls)
-
-
-# ------------------------------------------------------------------ histories
-
-BATCH_KEYS = ("batch_examples", "batch_cost", "batch_accuracy")
-
-
-def history_to_dict(history):
-    """A training.History as a dict in the format above.
-
-    If training was interrupted between the appends of one mini-batch's
-    three entries, the lists differ in length by one: only complete
-    mini-batch records are kept.
-    """
-    n = min(len(getattr(history, key)) for key in BATCH_KEYS)
-    data = {"settings": history.settings, "epochs": history.epochs}
-    data.update((key, getattr(history, key)[:n]) for key in BATCH_KEYS)
-    return data
-
-
-# Epoch record keys: (key, required, kind); kinds: "count" > 0, "total" >= 0,
-# "fraction" in [0, 1], "cost" >= 0, "number" any finite number.
-_EPOCH_KEYS = (("epoch", True, "count"), ("examples_seen", True, "count"),
-               ("train_cost", True, "cost"), ("train_accuracy", True, "fraction"),
-               ("seconds", False, "total"), ("evaluation_cost", False, "cost"),
-               ("evaluation_accuracy", False, "fraction"), ("evaluation_correct", False, "total"),
-               ("evaluation_total", False, "count"))
-_BATCH_KINDS = {"batch_examples": "count", "batch_cost": "cost", "batch_accuracy": "fraction"}
-_KIND_TEST = {"count": lambda v: v > 0, "total": lambda v: v >= 0, "cost": lambda v: v >= 0,
-              "fraction": lambda v: 0 <= v <= 1}
-_KIND_WORDS = {"count": "a positive number", "total": "a number >= 0", "cost": "a number >= 0",
-               "fraction": "a fraction between 0 and 1"}
-
-
-def history_problem(data):
-    """What is wrong with a history dict, in a few words; None if nothing.
-
-    The learning curves divide by "training_examples" (or the examples seen)
-    and put costs on a log scale, so these must be positive and finite.
-    """
-    if not isinstance(data, dict):
-        return "the JSON is a %s, not an object" % type(data).__name__
-    settings = data.get("settings", {})
-    if not isinstance(settings, dict):
-        return '"settings" is not an object'
-    problem = _json_problem(settings, "settings", 2)
-    if problem:
-        return problem
-    if "training_examples" in settings and not (_is_finite(settings["training_examples"])
-                                                and settings["training_examples"] > 0):
-        return '"training_examples" in "settings" is not a positive number'
-    epochs = data.get("epochs")
-    if not isinstance(epochs, list):
-        return 'no list of "epochs"'
-    for i, record in enumerate(epochs, 1):
-        if not isinstance(record, dict):
-            return "epoch record %d is not an object" % i
-        for key, required, kind in _EPOCH_KEYS:
-            if key not in record and not required:
-                continue
-            value = record.get(key)
-            if not _is_finite(value):
-                if required and not _is_number(value):
-                    return 'epoch record %d has no number "%s"' % (i, key)
-                return 'epoch record %d: "%s" is %s, not a finite number' % (i, key, shorten(value))
-            if not _KIND_TEST[kind](value):
-                return 'epoch record %d: "%s" is %s, not %s' % (i, key, shorten(value),
-                                                                 _KIND_WORDS[kind])
-    lengths = set()
-    for key in BATCH_KEYS:
-        values = data.get(key, [])
-        if not isinstance(values, list) or not all(map(_is_finite, values)):
-            return '"%s" is not a list of numbers' % key
-        test = _KIND_TEST[_BATCH_KINDS[key]]
-        for j, value in enumerate(values):
-            if not test(value):
-                return '"%s"[%d] is %s, not %s' % (key, j, shorten(value),
-                                                  _KIND_WORDS[_BATCH_KINDS[key]])
-        lengths.add(len(values))
-    if len(lengths) > 1:
-        return "the per-mini-batch lists have different lengths"
-    return None
-
-
-def save_history(history, path):
-    """Save a training.History as JSON at ``path``, atomically; gzipped if the name ends in ".gz".
-
-    Raises:
-        ValueError: the history would not load again (names the file and the problem).
-        OSError: see fileio.atomic_write_bytes.
-    """
-    path = os.fspath(path)
-    data = history_to_dict(history)
-    problem = history_problem(data)
-    if problem:
-        raise ValueError("refusing to save %s: %s" % (path, problem))
-    text = json.dumps(data, allow_nan=False) + "\n"
-    if path.endswith(".gz"):
-        # mtime=0: the same history gives the same bytes
-        atomic_write_bytes(path, gzip.compress(text.encode("utf-8"), mtime=0))
-    else:
-        atomic_write_text(path, text)
-
-
-def load_history(path, cls=None):
-    """Load a history saved by ``save_history`` (plain or gzipped JSON).
-
-    Args:
-        cls: the class to build (default: training.History).
-
-    Raises:
-        FileNotFoundError: no such file ("history file not found: <path>").
-        ValueError: "<path>: not a training history (<the problem>)", or not a
-            regular file, or too large.
-    """
-    path = os.fspath(path)
-    raw = read_bytes(path, "history file", ValueError, max_bytes=MAX_FILE_BYTES)
-    try:
-        data = _parse(raw)
-    except _Refused as e:
-        raise ValueError("%s: not a training history (%s)" % (path, e)) from None
-    problem = history_problem(data)
-    if problem:
-        raise ValueError("%s: not a training history (%s)" % (path, problem))
-    if cls is None:
-        from .training import History as cls  # here: training.py imports this module
-    return cls.from_dict(data)
+    return network_from_dict(read_json(path, "network file", NetworkFormatError), path, cls)

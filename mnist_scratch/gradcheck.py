@@ -12,13 +12,12 @@ it is an independent check that ``Network.backprop`` is right.
 
 import math
 
-from .network import quadratic_cost
-
 __all__ = ["numerical_gradient", "relative_error", "max_relative_error"]
 
 
 def numerical_gradient(network, x, y, h=1e-5):
-    """dC_x/db and dC_x/dw of C_x = 1/2 ||a^L - y||^2 by central differences.
+    """dC_x/db and dC_x/dw by central differences, C_x being the network's own cost
+    (``network.cost.fn``, e.g. 1/2 ||a^L - y||^2 for the quadratic cost).
 
     Args:
         network: a Network (its parameters are nudged and always restored).
@@ -29,7 +28,7 @@ def numerical_gradient(network, x, y, h=1e-5):
         (nabla_b, nabla_w), shaped like network.biases and network.weights.
     """
     def cost():
-        return quadratic_cost(network.feedforward(x), y)
+        return network.cost.fn(network.feedforward(x), y)
 
     def derivative(vector, k):
         original = vector[k]

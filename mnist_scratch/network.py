@@ -1,16 +1,17 @@
-"""A sigmoid multilayer perceptron, with backpropagation written out on plain lists.
+"""A multilayer perceptron, with backpropagation written out on plain lists.
 
 This module teaches the network itself: how an input flows forward through
 the layers, and how backpropagation computes the gradient of the cost with
 respect to every weight and bias. Training (mini-batch SGD) is in
-training.py; nothing here prints or reads data files.
+training.py; the cost functions are in costs.py, the activation functions
+in activations.py; nothing here prints or reads data files.
 
 Layers and indices
 ------------------
 ``sizes = [784, 30, 10]`` is a network with 784 inputs, one hidden layer of 30
-sigmoid neurons and 10 output neurons. The book (Nielsen, "Neural Networks and
-Deep Learning", chapter 2) numbers the layers l = 1 (input) to L (output);
-Python lists start at 0 and the input layer has no weights, so:
+neurons and 10 output neurons. The book (Nielsen, "Neural Networks and Deep
+Learning", chapter 2) numbers the layers l = 1 (input) to L (output); Python
+lists start at 0 and the input layer has no weights, so:
 
     Python                      book
     weights[i], biases[i]       w^(i+2), b^(i+2)   (i = 0 is layer 2, the first with weights)
@@ -22,263 +23,82 @@ Python lists start at 0 and the input layer has no weights, so:
 So ``weights[i]`` has ``sizes[i+1]`` rows (one per neuron it feeds) and
 ``sizes[i]`` columns (one per input), and row j holds neuron j's incoming weights.
 
-Cost and the four equations of backpropagation
-----------------------------------------------
-For one example (x, y) the cost is the quadratic cost
+Neurons and costs
+-----------------
+Each layer applies an activation function f to its weighted inputs,
+a^l = f(z^l). The hidden layers use the one chosen by name (``activation``:
+"sigmoid", the default and the book's, "tanh" or "relu"); the output layer's
+is fixed by the cost (``cost``): sigmoid for "quadratic" (the default, the
+cost of chapters 1 and 2, C_x = 1/2 ||a^L - y||^2) and "cross-entropy",
+softmax for "log-likelihood". ``evaluate`` in training.py reports the mean
+of C_x over examples.
 
-    C_x = 1/2 ||a^L - y||^2 = 1/2 sum_j (a^L_j - y_j)^2,  so  dC_x/da^L = a^L - y.
+The four equations of backpropagation
+-------------------------------------
+With (.) the element-wise product and f' the derivative of the layer's
+activation function:
 
-(The 1/2 makes the derivative clean; ``evaluate`` in training.py reports the
-mean of C_x over examples.) With sigma the sigmoid and (.) the element-wise
-product, backpropagation is four equations:
-
-    BP1  delta^L = grad_a C (.) sigma'(z^L)                      = (a^L - y) (.) sigma'(z^L)
-    BP2  delta^l = ((w^(l+1))^T delta^(l+1)) (.) sigma'(z^l)
+    BP1  delta^L = grad_a C (.) f'(z^L)            (the cost works it out: costs.py)
+    BP2  delta^l = ((w^(l+1))^T delta^(l+1)) (.) f'(z^l)
     BP3  dC/db^l_j  = delta^l_j
     BP4  dC/dw^l_jk = a^(l-1)_k delta^l_j
 
-``backprop`` marks the line that computes each. sigma'(z) = sigma(z) (1 -
-sigma(z)) = a (1 - a), so the code reuses the activations instead of calling
-exp again.
+``backprop`` marks the line that computes each. For the quadratic cost and
+sigmoid outputs BP1 is delta^L = (a^L - y) (.) sigma'(z^L); for the
+cross-entropy cost the sigma'(z^L) cancels and delta^L = a^L - y, which is
+why it does not learn slowly when an output is saturated (costs.py shows
+the algebra). Each f' is computed from whichever of z and a = f(z) is
+cheaper: sigma'(z) = a (1 - a) needs no exp.
 
-Speed, without hiding the maths
--------------------------------
-About 81% of an MNIST image's pixels are exactly 0. A zero input adds nothing
-to any weighted input (w_jk * 0 = 0) and its weights get a zero gradient
-(BP4: a_k = 0), so the first layer visits only the nonzero inputs: a list of
-their indices, found once per image (``nonzero_indices``; ``sgd`` finds them
-once per call, for all its epochs). Skipping exact zeros gives bit-for-bit the
-same numbers as the dense loops, about five times faster.
-
-The sums are plain ``for`` loops over indices (``weighted_inputs``, BP2 in
-``_errors``, the step in training.py): the clearest way to write them, and the
-fastest on PyPy, which compiles them to machine code (training there is
-faster than numpy's per-example loop). On CPython 3.12 and later the forward
-pass uses ``weighted_inputs_in_c`` instead: the same sums with the loops in C
-(``math.sumprod``), agreeing to the last digit or two, about 15% faster there.
+Speed
+-----
+The weighted sums skip zero inputs (an image's blank pixels, a ReLU's
+zeros), which gives bit-for-bit the same numbers about five times faster,
+and use C loops where that helps: see sums.py. The checks of sizes and
+inputs made before any work are in checks.py.
 """
 
 import math
-import os
-import platform
 import random
-from operator import itemgetter, mul
 
 from . import formats
+from .activations import Sigmoid, activation_named, sigmoid, sigmoid_prime
+from .checks import (BYTES_PER_PARAMETER, COPIES_WHILE_TRAINING, check_input,  # noqa: F401
+                     check_size)
+from .costs import cost_named, quadratic_cost
 from .formats import FORMAT, FORMAT_VERSION, NetworkFormatError  # re-exported, as before
 from .linalg import argmax, outer, zeros, zeros_matrix
-
-try:
-    from math import sumprod  # Python 3.12+: sum_k u_k v_k, the loop in C
-except ImportError:  # Python 3.9 to 3.11: the same sum, also in C
-    def sumprod(u, v):
-        """sum_k u_k v_k (math.sumprod from Python 3.12 on)."""
-        return sum(map(mul, u, v))
+from .sums import FORWARD_IN_C, nonzero_indices, weighted_inputs, weighted_inputs_in_c
 
 __all__ = ["Network", "NetworkFormatError", "sigmoid", "sigmoid_prime", "quadratic_cost",
            "weighted_inputs", "weighted_inputs_in_c", "nonzero_indices", "check_input",
-           "check_size",
-           "FORMAT", "FORMAT_VERSION", "INITS"]
+           "check_size", "FORMAT", "FORMAT_VERSION", "INITS"]
 
 INITS = ("scaled", "standard", "zeros")
 
 
-def sigmoid(z):
-    """The logistic function 1 / (1 + e^-z), computed without overflow.
-
-    For z very negative, e^-z overflows (math.exp(1000) raises OverflowError).
-    Using the identity 1 / (1 + e^-z) = e^z / (1 + e^z) for z < 0 means exp is
-    only ever called on a number <= 0, which at worst underflows to 0.0.
-    So sigmoid(-1000) == 0.0 and sigmoid(1000) == 1.0, with no error.
-    """
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def sigmoid_prime(z):
-    """Derivative of the sigmoid: sigma'(z) = sigma(z) (1 - sigma(z))."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
-
-
-def quadratic_cost(output, y):
-    """The per-example cost C_x = 1/2 ||output - y||^2 for Vectors of equal length."""
-    return 0.5 * sum((a - t) ** 2 for a, t in zip(output, y))
-
-
-def nonzero_indices(a, positions=None):
-    """The indices k with a[k] != 0, in increasing order.
-
-    ``positions`` may be a ready-made ``list(range(len(a)))``: then the indices
-    returned are its int objects, shared by every image instead of made anew.
-    (On CPython an int above 256 is a 28-byte object: the lists of the 50,000
-    training images take 68 MB this way, 258 MB without.)
-    """
-    if positions is None:
-        positions = range(len(a))
-    return [k for k in positions if a[k]]
-
-
-def weighted_inputs(w, b, a, inputs=None):
-    """z = w a + b, that is z_j = b_j + sum_k w_jk a_k, summed over the nonzero a_k only.
-
-    Args:
-        w: Matrix of shape (n_out, n_in).
-        b: Vector of shape (n_out,).
-        a: Vector of shape (n_in,).
-        inputs: the indices k of the nonzero a_k, if already known (training
-            finds an image's once); found here otherwise. Any k with a_k = 0
-            may be included or left out: w_jk * 0 adds exactly nothing.
-
-    Returns:
-        Vector z of shape (n_out,).
-    """
-    if inputs is None:
-        inputs = nonzero_indices(a)
-    z = []
-    for row, b_j in zip(w, b):
-        total = b_j
-        for k in inputs:
-            total += row[k] * a[k]
-        z.append(total)
-    return z
-
-
-def weighted_inputs_in_c(w, b, a, inputs=None):
-    """``weighted_inputs`` with the loops in C, for CPython 3.12 and later.
-
-    Where ``weighted_inputs`` loops in Python, this picks a row's entries at
-    the nonzero inputs with ``itemgetter`` and multiplies and adds them with
-    ``math.sumprod``, both in C. On CPython 3.12+ that makes training about
-    15% faster; on PyPy it is twice as slow (PyPy compiles the plain loops to
-    machine code), and on CPython 3.11 it gains nothing, so the forward pass
-    uses it only where it helps (``FORWARD_IN_C``). sumprod adds in extended
-    precision and rounds once, so the results agree with ``weighted_inputs``
-    to within a few units in the last digit, not bit for bit: a run is
-    reproducible bit for bit on one Python, not across Pythons.
-    """
-    if inputs is None:
-        inputs = nonzero_indices(a)
-    if len(inputs) == len(a):  # no zeros (a hidden layer): nothing to pick
-        return [sumprod(row, a) + b_j for row, b_j in zip(w, b)]
-    if len(inputs) < 2:  # itemgetter of a single index returns a number, not a tuple
-        return weighted_inputs(w, b, a, inputs)
-    pick = itemgetter(*inputs)  # pick(v) is the tuple of v's entries at the nonzero inputs
-    values = pick(a)
-    return [sumprod(pick(row), values) + b_j for row, b_j in zip(w, b)]
-
-
-# Which of the two the forward pass uses on this Python: the C loops on CPython
-# 3.12+ (which has math.sumprod), the plain loops on CPython 3.9-3.11 and PyPy.
-FORWARD_IN_C = hasattr(math, "sumprod") and platform.python_implementation() == "CPython"
-
-
-def check_input(x, n_in, what="the input"):
-    """Raise ValueError unless x is a list of ``n_in`` finite numbers.
-
-    The message names ``what`` (e.g. "training example 17") and the first bad
-    pixel: "training example 17: pixel 300 is nan". One sum over x finds out
-    whether anything is wrong (a NaN or an infinity makes the sum NaN or
-    infinite); only then are the pixels looked at one by one.
-    """
-    try:
-        n = len(x)
-    except TypeError:
-        raise ValueError("%s is a %s, not a list of %d numbers"
-                         % (what, type(x).__name__, n_in)) from None
-    if n != n_in:
-        raise ValueError("%s has %d values, but this network takes %d inputs" % (what, n, n_in))
-    try:
-        fine = math.isfinite(sum(x))
-    except (TypeError, OverflowError):  # a pixel that is not a number, or an enormous int
-        fine = False
-    if fine:
-        return
-    for k, value in enumerate(x):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("%s: pixel %d is %.40r, not a number" % (what, k, value))
-        try:
-            finite = math.isfinite(value)
-        except OverflowError:
-            raise ValueError("%s: pixel %d is an integer too large for a float" % (what, k)) from None
-        if not finite:
-            raise ValueError("%s: pixel %d is %r" % (what, k, value))
-    # Finite pixels whose sum overflowed (each near 1e308): allowed, if unwise.
-
-
-# Memory per weight or bias: a Python float object (24 bytes on CPython) and the
-# list's 8-byte pointer to it. Training holds about three sets at its peak:
-# the weights, the new weights a step builds, and the best network so far that
-# the command line keeps (or a GIF's snapshots).
-BYTES_PER_PARAMETER = 24 + 8
-COPIES_WHILE_TRAINING = 3
-# Where the size of the physical memory is unknown (no os.sysconf, e.g. on
-# Windows), networks needing more than this are refused.
-MEMORY_CAP = 16 * 2 ** 30
-
-
-def physical_memory():
-    """Bytes of physical memory of this machine, or None if the system does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
-def check_size(sizes, available_bytes=None):
-    """Check layer sizes, and that a network of them fits in memory, before it is made.
-
-    Args:
-        sizes: layer sizes, at least two, each a positive int.
-        available_bytes: memory to fit in; by default the machine's physical
-            memory (or MEMORY_CAP where the system does not say).
-
-    Returns:
-        The estimated bytes needed to train the network.
-
-    Raises:
-        ValueError: bad sizes, or "a [784, 100000000, 10] network has
-            79,500,000,010 weights and biases and would need about 7632.0 GB
-            of memory to train; this machine has 15.6 GB".
-    """
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError("a network needs at least two layer sizes (inputs and outputs), got %.80r"
-                         % (sizes,))
-    for n in sizes:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError("layer sizes must be positive integers, got %.80r" % (sizes,))
-    parameters = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-    needed = parameters * BYTES_PER_PARAMETER * COPIES_WHILE_TRAINING
-    where = "only"
-    if available_bytes is None:
-        available_bytes, where = physical_memory() or MEMORY_CAP, "this machine has"
-    if needed > available_bytes:
-        raise ValueError(
-            "a %.80r network has %s weights and biases and would need about %.1f GB of memory "
-            "to train; %s %.1f GB" % (sizes, "{:,}".format(parameters), needed / 1e9,
-                                      where, available_bytes / 1e9))
-    return needed
-
-
 class Network:
-    """A fully connected network of sigmoid neurons.
+    """A fully connected network: sigmoid, tanh or ReLU hidden layers, a chosen cost.
 
     Attributes:
         sizes: list of layer sizes, e.g. [784, 30, 10].
         num_layers: len(sizes), counting the input layer.
         weights: list of Matrices; weights[i] has shape (sizes[i+1], sizes[i]).
         biases: list of Vectors; biases[i] has shape (sizes[i+1],).
+        cost: the cost class (costs.py), e.g. costs.CrossEntropyCost.
+        activation: the hidden layers' activation class (activations.py).
+        activation_functions: one activation class per layer with weights:
+            ``activation`` for the hidden layers, ``cost.output`` for the last.
+        activation_names: their names, e.g. ["relu", "softmax"].
         meta: dict of facts saved with the network (how it was trained, its
             accuracy, ...); empty for a new network.
 
-    Training replaces these lists instead of changing them in place, so a
-    reference to ``weights`` taken earlier stays a snapshot of that moment.
+    Training replaces the weight and bias lists instead of changing them in
+    place, so a reference to ``weights`` taken earlier stays a snapshot of
+    that moment.
     """
 
-    def __init__(self, sizes, seed=None, init="scaled"):
+    def __init__(self, sizes, seed=None, init="scaled", activation="sigmoid", cost="quadratic"):
         """Make a network with random weights and biases.
 
         Args:
@@ -295,11 +115,17 @@ class Network:
                 "standard": weights and biases ~ N(0, 1), as in the book's network.py;
                 "zeros": all zero (for pictures of a single-layer network learning;
                     hidden neurons started at zero all stay identical).
+            activation: the hidden layers' neurons: "sigmoid" (default), "tanh"
+                or "relu" (see activations.py).
+            cost: "quadratic" (default), "cross-entropy" (sigmoid outputs) or
+                "log-likelihood" (a softmax output layer); see costs.py.
         """
         sizes = list(sizes)
         check_size(sizes)  # before allocating: refuse a network that cannot fit in memory
         if init not in INITS:
-            raise ValueError("unknown init %r; choose one of %s" % (init, ", ".join(INITS)))
+            raise ValueError("unknown init %.40r; choose one of %s" % (init, ", ".join(INITS)))
+        self.cost = cost_named(cost)
+        self.activation = activation_named(activation)
         self.sizes = sizes
         self.num_layers = len(sizes)
         self.meta = {}  # free-form facts about the network (how it was trained), saved with it
@@ -316,8 +142,23 @@ class Network:
             std = 1.0 / math.sqrt(n_in) if init == "scaled" else 1.0
             self.weights.append([[rng.gauss(0.0, std) for _ in range(n_in)] for _ in range(n_out)])
 
+    @property
+    def activation_functions(self):
+        """One activation class per layer with weights: the hidden ones, then the cost's output."""
+        return [self.activation] * (len(self.sizes) - 2) + [self.cost.output]
+
+    @property
+    def activation_names(self):
+        """The names of ``activation_functions``, e.g. ["relu", "softmax"] (as saved in files)."""
+        return [f.name for f in self.activation_functions]
+
     def __repr__(self):
-        return "Network(%r)" % (self.sizes,)
+        options = ""
+        if self.activation is not Sigmoid and len(self.sizes) > 2:
+            options += ", activation=%r" % self.activation.name
+        if self.cost.name != "quadratic":
+            options += ", cost=%r" % self.cost.name
+        return "Network(%r%s)" % (self.sizes, options)
 
     def _check_input(self, x):
         if len(x) != self.sizes[0]:
@@ -329,8 +170,8 @@ class Network:
         self._check_input(x)
         sums = weighted_inputs_in_c if FORWARD_IN_C else weighted_inputs
         a = x
-        for w, b in zip(self.weights, self.biases):
-            a = [sigmoid(z) for z in sums(w, b, a)]
+        for w, b, f in zip(self.weights, self.biases, self.activation_functions):
+            a = f.fn(sums(w, b, a))
         return a
 
     def predict(self, x):
@@ -343,31 +184,41 @@ class Network:
         check_input(x, self.sizes[0])
         return argmax(self.feedforward(x))
 
-    def forward(self, x, nonzero=None):
+    def forward(self, x, nonzero=None, masks=None):
         """The forward pass with every intermediate kept.
 
         Args:
             x: input Vector, shape (sizes[0],).
             nonzero: the indices of the nonzero entries of x, if already known
                 (training finds each image's once); found here otherwise.
+            masks: for training with dropout only: one Vector per hidden layer,
+                multiplying that layer's activations (0 for a dropped neuron,
+                1/(1-p) for a kept one; see training.py). None: no dropout.
 
         Returns:
             (zs, activations): zs[i] = w a + b of layer i+2 (book numbering),
-            activations[0] = x and activations[i+1] = sigmoid(zs[i]).
+            activations[0] = x and activations[i+1] = f(zs[i]) (times the mask).
         """
         self._check_input(x)
         sums = weighted_inputs_in_c if FORWARD_IN_C else weighted_inputs
+        functions = self.activation_functions
         activations = [x]  # list to store all the activations, layer by layer
         zs = []            # list to store all the z vectors, layer by layer
-        for w, b in zip(self.weights, self.biases):
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = sums(w, b, activations[-1], nonzero)
             zs.append(z)
-            activations.append([sigmoid(v) for v in z])
+            a = functions[i].fn(z)
+            if masks is not None and i < len(masks):
+                a = [v * m for v, m in zip(a, masks[i])]  # dropout: the mask switches neurons off
+            activations.append(a)
             nonzero = None  # the next layers' inputs are activations: found by weighted_inputs
         return zs, activations
 
     def backprop(self, x, y):
-        """The gradient of C_x = 1/2 ||a^L - y||^2 for one example, by backpropagation.
+        """The gradient of the cost C_x of one example, by backpropagation.
+
+        The cost is the network's own (``cost``), without any regularisation
+        term (weight decay is applied by training.sgd).
 
         Args:
             x: input Vector, shape (sizes[0],).
@@ -397,33 +248,43 @@ class Network:
                 "nabla_w": [outer(delta, a_prev)             # BP4
                             for delta, a_prev in zip(deltas, activations)]}
 
-    def _errors(self, x, y, nonzero=None):
+    def _errors(self, x, y, nonzero=None, masks=None):
         """The forward pass, then BP1 and BP2: (zs, activations, deltas) for one example.
 
         The first half of ``backprop``, shared with ``backprop_trace`` and with
         training (training.py), which applies BP3 and BP4 straight to the new
-        weights of its step instead of building nabla_w. ``nonzero`` is as for
-        ``forward``.
+        weights of its step instead of building nabla_w. ``nonzero`` and
+        ``masks`` are as for ``forward``.
         """
         if len(y) != self.sizes[-1]:
             raise ValueError("target of length %d, but this network has %d outputs"
                              % (len(y), self.sizes[-1]))
-        zs, activations = self.forward(x, nonzero)
+        zs, activations = self.forward(x, nonzero, masks)
+        functions = self.activation_functions
         # One delta per layer with weights: deltas[i] is delta^(i+2), deltas[-1] is delta^L.
-        # sigma'(z) = a (1 - a) for each neuron's activation a.
         deltas = [None] * len(self.weights)
-        # BP1: delta^L = (a^L - y) (.) sigma'(z^L)
-        deltas[-1] = [(a - t) * a * (1.0 - a) for a, t in zip(activations[-1], y)]
+        # BP1: delta^L = grad_a C (.) f'(z^L), as the cost works it out (costs.py)
+        deltas[-1] = self.cost.delta(zs[-1], activations[-1], y)
         for i in range(len(deltas) - 2, -1, -1):
-            # BP2: delta^l = ((w^(l+1))^T delta^(l+1)) (.) sigma'(z^l), for layer l = i + 2:
+            # BP2: delta^l = ((w^(l+1))^T delta^(l+1)) (.) f'(z^l), for layer l = i + 2:
             # entry k sums w^(l+1)_jk delta^(l+1)_j over the neurons j of layer l+1.
+            f, z = functions[i], zs[i]
+            if masks is None:
+                primes = f.prime(z, activations[i + 1])  # f'(z^l)
+            else:
+                # Dropout: a dropped neuron passes no error back, a kept one is scaled
+                # as its output was; f' is taken of the activation before the mask.
+                primes = [p * m for p, m in zip(f.prime(z, f.fn(z)), masks[i])]
             w_next, delta_next = self.weights[i + 1], deltas[i + 1]
             delta = []
-            for k, a in enumerate(activations[i + 1]):
+            for k, p in enumerate(primes):
+                if not p:  # f'(z) = 0 (a ReLU at rest, a dropped neuron): no error
+                    delta.append(0.0)
+                    continue
                 total = 0.0
                 for j, d in enumerate(delta_next):
                     total += w_next[j][k] * d
-                delta.append(total * a * (1.0 - a))
+                delta.append(total * p)
             deltas[i] = delta
         return zs, activations, deltas
 
@@ -455,10 +316,11 @@ class Network:
         return formats.network_from_dict(data, name, cls)
 
     @classmethod
-    def from_parameters(cls, weights, biases, meta=None):
+    def from_parameters(cls, weights, biases, meta=None, activation="sigmoid", cost="quadratic"):
         """A network with these weights and biases (used as they are, not copied).
 
         The sizes are read from the shapes: weights[i] is (sizes[i+1], sizes[i]).
+        ``activation`` and ``cost`` are as for the constructor.
         """
         if not weights or len(weights) != len(biases):
             raise ValueError("need one weight matrix and one bias vector per layer")
@@ -467,17 +329,19 @@ class Network:
         net.num_layers = len(net.sizes)
         net.weights = weights
         net.biases = biases
+        net.cost = cost_named(cost)
+        net.activation = activation_named(activation)
         net.meta = dict(meta or {})
         return net
 
     @classmethod
     def load(cls, path):
-        """Load a network saved by ``save`` (plain or gzipped JSON).
+        """Load a network saved by ``save`` (plain or gzipped JSON; format version 1 or 2).
 
         Raises:
             FileNotFoundError: no such file (the message names it).
             NetworkFormatError: anything else wrong with the file, named with it:
                 not a regular file, too large, not JSON, a missing key, a ragged
-                row, a NaN, wrong sizes, ...
+                row, a NaN, wrong sizes, an unknown cost, ...
         """
         return formats.load_network(path, cls)

@@ -1,4 +1,4 @@
-"""Mini-batch stochastic gradient descent, and measuring a network.
+"""Mini-batch stochastic gradient descent, with the improvements of chapter 3.
 
 The algorithm (Nielsen, chapter 1): for each epoch, shuffle the training data,
 cut it into mini-batches of m examples, and for each mini-batch move every
@@ -6,13 +6,34 @@ weight and bias a step against the gradient averaged over the batch:
 
     w -> w - (eta / m) sum_x dC_x/dw        b -> b - (eta / m) sum_x dC_x/db
 
+Chapter 3 adds, each off unless asked for (see ``sgd``):
+
+- L2 regularisation (``lmbda``): the cost gains (lmbda / 2n) sum w^2, n the
+  number of training examples, so each step first shrinks every weight
+  (not the biases): w -> (1 - eta lmbda / n) w - (eta / m) sum_x dC_x/dw,
+  "weight decay". Small weights make a network less able to learn the noise
+  of its training data.
+- Momentum (``momentum``, mu): each weight has a velocity v that remembers
+  past steps, v -> mu v - (eta / m) sum_x dC_x/dw, then w -> w + v (biases
+  too), so steps keep going where the gradient keeps pointing.
+- Dropout (``dropout``, p): for each training example, every hidden neuron
+  is switched off with probability p; the kept ones are scaled by 1/(1 - p)
+  so each layer's expected output is unchanged, and the trained network is
+  used as it is, with every neuron.
+- Early stopping (``patience``) and a learning-rate schedule (``halvings``):
+  when the accuracy on the evaluation (validation) data has not improved for
+  ``patience`` epochs, halve eta, up to ``halvings`` times; then stop.
+- Augmented data (``augment``): each epoch sees a newly distorted copy of
+  every training image (see augment.py).
+
 ``sgd`` returns a History of what happened (per epoch and per mini-batch) and
 calls optional callbacks, so a progress bar, a plot or a GIF recorder can
 watch training without this module printing anything or knowing about them.
 
-Every random choice (the shuffles) comes from one ``random.Random(seed)``:
-the same network, data and seed give the same result bit for bit (on the
-same Python: see network.py on the sums of CPython 3.12+).
+Every random choice (the shuffles, the dropout masks, the distortions) comes
+from one ``random.Random(seed)``: the same network, data and seed give the
+same result bit for bit (on the same Python: see sums.py on the sums of
+CPython 3.12+).
 
 ``sgd`` checks all its examples once, before the first step, and names the
 first bad one ("training example 17: pixel 300 is nan"). The same pass finds
@@ -24,10 +45,15 @@ it is always ``(x, label)``.
 import math
 import random
 import time
+from itertools import repeat
+from operator import add, mul, sub
 
-from . import formats
-from .linalg import argmax, one_hot
-from .network import check_input, nonzero_indices, quadratic_cost
+from .checks import (COPIES_WHILE_TRAINING, check_eta, check_examples, check_input, check_number,
+                     check_size, check_whole_number)
+from .costs import QuadraticCost
+from .history import History
+from .linalg import argmax, one_hot, zeros, zeros_matrix
+from .sums import nonzero_indices
 
 __all__ = ["sgd", "update_mini_batch", "mini_batches", "evaluate", "check_examples",
            "Evaluation", "History", "TrainingDiverged"]
@@ -37,9 +63,10 @@ class TrainingDiverged(ArithmeticError):
     """Training broke down because the learning rate is too large for this network.
 
     Either the cost or a weight became NaN or infinite, or (the usual way for
-    sigmoid neurons) the steps drove the weighted inputs so far from zero that
-    every output neuron is stuck at 0 or 1: then sigma'(z) = 0, every gradient
-    is 0 (BP1), and the network can never learn again.
+    sigmoid outputs with the quadratic cost) the steps drove the weighted
+    inputs so far from zero that every output neuron is stuck at 0 or 1: then
+    sigma'(z) = 0, every gradient is 0 (BP1), and the network can never learn
+    again.
     """
 
 
@@ -49,57 +76,6 @@ SATURATED = 1e-4
 STUCK_SAMPLE = 100
 
 
-def check_examples(data, n_in, n_out, what="example"):
-    """Check every example once, and find the nonzero pixels of each image.
-
-    Args:
-        data: list of (x, label): x a list of n_in numbers, label an int.
-        n_in, n_out: the network's numbers of inputs and outputs.
-        what: how the messages name an example ("training example").
-
-    Returns:
-        list of (x, label, nonzero), nonzero being the indices of x's nonzero
-        pixels: the only ones the first layer visits (see network.py). sgd
-        finds them here once, not once per epoch.
-
-    Raises:
-        ValueError: naming the first bad example by its index in ``data`` and
-            the problem, e.g. "training example 17: pixel 300 is nan" or
-            "training example 3: label 10 is not in 0..9".
-    """
-    positions = list(range(n_in))  # shared by all the lists of nonzero pixels (see nonzero_indices)
-    checked = []
-    for i, example in enumerate(data):
-        try:
-            x, label = example
-        except (TypeError, ValueError):
-            raise ValueError("%s %d is not a pair (x, label)" % (what, i)) from None
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < n_out:
-            raise ValueError("%s %d: label %.40r is not in 0..%d" % (what, i, label, n_out - 1))
-        check_input(x, n_in, "%s %d" % (what, i))
-        checked.append((x, label, nonzero_indices(x, positions)))
-    return checked
-
-
-def check_whole_number(value, name, smallest):
-    """Raise ValueError unless value is an int (not a bool) of at least ``smallest``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("%s must be a whole number, got %.40r" % (name, value))
-    if value < smallest:
-        raise ValueError("%s must be at least %d, got %d" % (name, smallest, value))
-
-
-def check_eta(eta):
-    """Raise ValueError unless eta is a positive finite number (not a bool)."""
-    try:
-        fine = (isinstance(eta, (int, float)) and not isinstance(eta, bool)
-                and math.isfinite(eta) and eta > 0)
-    except OverflowError:  # an int too large for a float
-        fine = False
-    if not fine:
-        raise ValueError("eta must be a positive number, got %.40r" % (eta,))
-
-
 class Evaluation:
     """How well a network does on some labelled examples.
 
@@ -107,7 +83,8 @@ class Evaluation:
         correct: number of examples whose predicted digit is the label.
         total: number of examples.
         accuracy: correct / total (0.0 for no examples).
-        cost: mean quadratic cost 1/2 ||a - y||^2 over the examples.
+        cost: mean cost C_x over the examples (the network's cost, without any
+            regularisation term).
         predictions: the predicted label of each example, in order.
     """
 
@@ -136,6 +113,7 @@ def evaluate(network, data):
 def _evaluate(network, examples):
     """``evaluate`` on checked examples, (x, label, nonzero) as made by check_examples."""
     targets = one_hots(network.sizes[-1])
+    cost_fn = network.cost.fn
     correct = 0
     total_cost = 0.0
     predictions = []
@@ -144,7 +122,7 @@ def _evaluate(network, examples):
         guess = argmax(output)
         predictions.append(guess)
         correct += guess == label
-        total_cost += quadratic_cost(output, targets[label])
+        total_cost += cost_fn(output, targets[label])
     n = len(examples)
     return Evaluation(correct, n, total_cost / n if n else 0.0, predictions)
 
@@ -166,7 +144,7 @@ def mini_batches(training_data, mini_batch_size, rng):
     return [shuffled[k:k + mini_batch_size] for k in range(0, len(shuffled), mini_batch_size)]
 
 
-def update_mini_batch(network, mini_batch, eta, targets=None):
+def update_mini_batch(network, mini_batch, eta, targets=None, lmbda=0.0, n=None):
     """One step of gradient descent on one mini-batch.
 
     Args:
@@ -175,56 +153,122 @@ def update_mini_batch(network, mini_batch, eta, targets=None):
         mini_batch: list of (x, label).
         eta: the learning rate.
         targets: optional list of one-hot vectors by label (made if not given).
+        lmbda, n: L2 regularisation: the weights decay by (1 - eta lmbda / n),
+            n the size of the whole training set (needed if lmbda is not 0).
 
     Returns:
         (cost, correct): the summed cost and the number of correct predictions
         on this mini-batch, measured during the forward passes (before the step).
 
     Raises:
-        ValueError: an empty mini-batch, a bad eta, or a bad example (named).
+        ValueError: an empty mini-batch, a bad eta, lmbda or n, or a bad
+            example (named).
     """
     check_eta(eta)
+    check_number(lmbda, "lmbda", 0)
+    if lmbda:
+        check_whole_number(n, "n (the number of training examples, for lmbda)", 1)
     if not mini_batch:
         raise ValueError("empty mini-batch")
     examples = check_examples(mini_batch, network.sizes[0], network.sizes[-1],
                               "mini-batch example")
-    return _step(network, examples, eta, targets or one_hots(network.sizes[-1]))
+    decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+    return _step(network, examples, eta, targets or one_hots(network.sizes[-1]), decay)
 
 
-def _step(network, examples, eta, targets):
-    """``update_mini_batch`` on checked examples, (x, label, nonzero) as made by check_examples.
+def _step(network, examples, eta, targets, decay=1.0, velocities=None, momentum=0.0,
+          dropout=0.0, rng=None):
+    """``update_mini_batch`` on checked examples, (x, label, nonzero) as made by
+    check_examples, with weight decay, momentum and dropout as in ``sgd``.
 
-    The step w -> w - (eta/m) sum_x dC_x/dw is taken one example at a time:
-    each example's share, (eta/m) dC_x/dw, is subtracted straight from the new
-    weights, which is the same step (up to rounding in the last digits) without
-    building nabla_w. Every example's gradient is computed at the weights the
-    mini-batch started from, as the formula says.
+    Without momentum the new weights start as copies of the old ones (times
+    ``decay`` = 1 - eta lmbda / n, with L2) and each example's share of the
+    step is subtracted from them (``_descend``). With momentum the shares are
+    subtracted from the new velocities instead, which start as mu v (minus
+    the decay's eta lmbda/n w), and then w -> w + v. ``velocities`` is the
+    pair (of weights, of biases) of the run, replaced here by the new one.
     """
     step = eta / len(examples)
-    # New lists, copied: the network's own are never changed, so a reference
-    # to them taken earlier (a GIF's snapshot) keeps its values.
-    weights = [[row[:] for row in w] for w in network.weights]
-    biases = [b[:] for b in network.biases]
+    if velocities is None:
+        # New lists, copied: the network's own are never changed, so a reference
+        # to them taken earlier (a GIF's snapshot) keeps its values.
+        if decay == 1.0:
+            weights = [[row[:] for row in w] for w in network.weights]
+        else:  # weight decay: w -> (1 - eta lmbda / n) w; map and repeat run the loop in C
+            weights = [[list(map(mul, row, repeat(decay))) for row in w] for w in network.weights]
+        biases = [b[:] for b in network.biases]
+        result = _descend(network, examples, weights, biases, step, targets, dropout, rng)
+        network.weights, network.biases = weights, biases
+        return result
+    v_weights, v_biases = velocities
+    mu, shrink = repeat(momentum), repeat(1.0 - decay)
+    if decay == 1.0:  # v -> mu v, then minus each example's share
+        new_vw = [[list(map(mul, v, mu)) for v in vw] for vw in v_weights]
+    else:             # v -> mu v - (eta lmbda / n) w, then minus each example's share
+        new_vw = [[list(map(sub, map(mul, v, mu), map(mul, row, shrink)))
+                   for v, row in zip(vw, w)] for vw, w in zip(v_weights, network.weights)]
+    new_vb = [list(map(mul, v, mu)) for v in v_biases]
+    result = _descend(network, examples, new_vw, new_vb, step, targets, dropout, rng)
+    velocities[:] = [new_vw, new_vb]
+    network.weights = [[list(map(add, row, v)) for row, v in zip(w, vw)]  # w -> w + v
+                       for w, vw in zip(network.weights, new_vw)]
+    network.biases = [list(map(add, b, v)) for b, v in zip(network.biases, new_vb)]
+    return result
+
+
+def _descend(network, examples, weights, biases, step, targets, dropout=0.0, rng=None):
+    """Subtract (eta/m) dC_x/dw and (eta/m) dC_x/db of every example from the lists
+    ``weights`` and ``biases`` (shaped like the network's, changed in place).
+
+    The sum over the mini-batch is taken one example at a time: each example's
+    share is subtracted straight from the lists, which is the step of the
+    formula (up to rounding in the last digits) without building nabla_w.
+    Every example's gradient is computed at the weights the mini-batch started
+    from, as the formula says. With dropout, each example gets fresh masks
+    drawn from ``rng``.
+
+    Returns:
+        (cost, correct) of the mini-batch, measured during the forward passes.
+    """
+    cost_fn = network.cost.fn
+    hidden = network.sizes[1:-1]
+    if dropout:
+        kept, draw = 1.0 / (1.0 - dropout), rng.random
     cost = 0.0
     correct = 0
     for x, label, nonzero in examples:
         y = targets[label]
-        zs, activations, deltas = network._errors(x, y, nonzero)  # forward pass, BP1, BP2
+        masks = None
+        if dropout:  # 0 for a dropped neuron, 1/(1-p) for a kept one
+            masks = [[0.0 if draw() < dropout else kept for _ in range(n)] for n in hidden]
+        zs, activations, deltas = network._errors(x, y, nonzero, masks)  # forward, BP1, BP2
         output = activations[-1]
-        cost += quadratic_cost(output, y)
+        cost += cost_fn(output, y)
         correct += argmax(output) == label
         for i, delta in enumerate(deltas):
             w, b, a_prev = weights[i], biases[i], activations[i]
             # BP4 is zero where the input a_k is zero: the first layer visits the image's
-            # nonzero pixels only; later layers visit all (an activation is seldom 0).
-            inputs = nonzero if i == 0 else range(len(a_prev))
+            # nonzero pixels only, later layers their nonzero activations (ReLU, dropout).
+            inputs = nonzero if i == 0 else nonzero_indices(a_prev)
             for j, d in enumerate(delta):
+                if not d:  # nothing to learn for this neuron (e.g. a ReLU at rest)
+                    continue
                 b[j] -= step * d              # BP3: dC/db^l_j = delta^l_j
                 row, step_d = w[j], step * d
                 for k in inputs:
                     row[k] -= step_d * a_prev[k]  # BP4: dC/dw^l_jk = a^(l-1)_k delta^l_j
-    network.weights, network.biases = weights, biases
     return cost, correct
+
+
+def _augmented(batch, augment, rng, positions):
+    """The examples of ``batch`` with their images replaced by augment(x, rng), and the
+    nonzero pixels of each new image found (cheaply: one pass over the image)."""
+    examples = []
+    for x, label, _ in batch:
+        new_x = augment(x, rng)
+        check_input(new_x, len(positions), "an image made by augment")
+        examples.append((new_x, label, nonzero_indices(new_x, positions)))
+    return examples
 
 
 def _saturated(network, examples):
@@ -246,22 +290,27 @@ def _saturated(network, examples):
 def _check_not_diverged(network, sample, epoch, eta):
     """Raise TrainingDiverged if, after this epoch, the network cannot learn any more.
 
-    Two ways: a weight or bias is no longer a finite number, or every output
-    neuron is stuck at 0 or 1 on every example of ``sample`` while some are
-    wrong: sigma'(z) = 0 there, so the gradient vanished and no number of
-    further epochs can help. "Stuck" means within SATURATED of 0 or 1 with most
-    examples wrong, or exactly 0 or 1 (sigma'(z) exactly 0: not one weight can
-    move) with any example wrong. A network that learned its examples may be
-    saturated too, but then it gets them right. The sample is measured now,
-    after the epoch, so a run on a handful of examples is judged as soundly as
-    a long one; for a healthy network the first output that is not saturated
-    ends the check, after one forward pass.
+    Two ways: a weight or bias is no longer a finite number, or (for the
+    quadratic cost) every output neuron is stuck at 0 or 1 on every example of
+    ``sample`` while some are wrong: sigma'(z) = 0 there, so the gradient
+    vanished and no number of further epochs can help. "Stuck" means within
+    SATURATED of 0 or 1 with most examples wrong, or exactly 0 or 1 (sigma'(z)
+    exactly 0: not one weight can move) with any example wrong. A network that
+    learned its examples may be saturated too, but then it gets them right.
+    (The cross-entropy and log-likelihood costs have delta^L = a - y, which
+    does not vanish when the outputs saturate: those networks are never stuck
+    this way.) The sample is measured now, after the epoch, so a run on a
+    handful of examples is judged as soundly as a long one; for a healthy
+    network the first output that is not saturated ends the check, after one
+    forward pass.
     """
     rows = network.biases + [row for w in network.weights for row in w]
     if not all(math.isfinite(sum(row)) for row in rows):  # a NaN or inf makes the sum NaN or inf
         raise TrainingDiverged(
             "after epoch %d the weights are no longer finite numbers: eta = %g is too large for "
             "this network; try a smaller learning rate (e.g. %g)" % (epoch, eta, eta / 10))
+    if network.cost is not QuadraticCost:
+        return
     saturated = _saturated(network, sample)
     if saturated is None:
         return
@@ -274,82 +323,54 @@ def _check_not_diverged(network, sample, epoch, eta):
             % (epoch, correct, len(sample), eta, eta / 10))
 
 
-class History:
-    """What happened during training, for printing and plotting.
+def _describe(augment):
+    """How the History records an augment function: its settings() if it has them
+    (an augment.Distorter), its repr otherwise; None for no augmentation."""
+    if augment is None:
+        return None
+    if callable(getattr(augment, "settings", None)):
+        return dict(augment.settings(), kind=type(augment).__name__)
+    return repr(augment)[:200]
 
-    Attributes:
-        epochs: one dict per epoch with keys
-            "epoch" (1, 2, ...), "seconds" (training time of that epoch),
-            "examples_seen" (total so far), "train_cost" and "train_accuracy"
-            (means over the epoch's examples, measured as they were trained),
-            and, if evaluation data was given, "evaluation_cost",
-            "evaluation_accuracy", "evaluation_correct", "evaluation_total".
-        batch_examples, batch_cost, batch_accuracy: one entry per mini-batch:
-            examples seen after it, and its mean cost and accuracy.
-        settings: the arguments of the run (epochs, mini_batch_size, eta, seed, ...).
-    """
 
-    def __init__(self, settings=None):
-        self.settings = dict(settings or {})
-        self.epochs = []
-        self.batch_examples = []
-        self.batch_cost = []
-        self.batch_accuracy = []
-
-    def to_dict(self):
-        """The history as a dict in the documented JSON format (see formats.py)."""
-        return formats.history_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data):
-        """A History from a dict in that format (not checked: see ``load``)."""
-        history = cls(data.get("settings"))
-        history.epochs = list(data.get("epochs", []))
-        history.batch_examples = list(data.get("batch_examples", []))
-        history.batch_cost = list(data.get("batch_cost", []))
-        history.batch_accuracy = list(data.get("batch_accuracy", []))
-        return history
-
-    def save(self, path):
-        """Save as JSON, atomically; gzipped if the name ends in ".gz".
-
-        Raises:
-            ValueError: the history holds a NaN or other value that would not load.
-            OSError: the file cannot be written (the message names it).
-        """
-        formats.save_history(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Load a history saved by ``save`` (plain or gzipped JSON), checking everything.
-
-        Raises:
-            FileNotFoundError: no such file (the message names it).
-            ValueError: not a history file (the message names it and the problem).
-        """
-        return formats.load_history(path, cls)
-
-    def best_epoch(self):
-        """The epoch record with the highest evaluation accuracy (the first, on ties), or None."""
-        scored = [e for e in self.epochs if "evaluation_accuracy" in e]
-        if not scored:
-            return None
-        return max(scored, key=lambda e: e["evaluation_accuracy"])
+def _check_options(network, lmbda, momentum, dropout, patience, halvings, augment,
+                   evaluation_data):
+    """Raise ValueError for a bad chapter 3 option of ``sgd`` (see there)."""
+    check_number(lmbda, "lmbda", 0)
+    check_number(momentum, "momentum", 0, 1)
+    check_number(dropout, "dropout", 0, 1)
+    if dropout and len(network.sizes) < 3:
+        raise ValueError("dropout needs a hidden layer; a %r network has none" % (network.sizes,))
+    if patience is not None:
+        check_whole_number(patience, "patience", 1)
+        if not evaluation_data:
+            raise ValueError("patience (early stopping) needs evaluation data to watch")
+    check_whole_number(halvings, "halvings", 0)
+    if halvings and patience is None:
+        raise ValueError("halvings (the learning-rate schedule) needs patience: how many "
+                         "epochs without improvement before eta is halved")
+    if augment is not None and not callable(augment):
+        raise ValueError("augment must be a function augment(x, rng) -> new x, got %.40r"
+                         % (augment,))
+    if momentum:  # the velocities are one more set of numbers as large as the weights
+        check_size(network.sizes, copies=COPIES_WHILE_TRAINING + 1)
 
 
 def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=None,
-        seed=None, on_batch=None, on_epoch=None, history=None):
+        seed=None, on_batch=None, on_epoch=None, history=None, lmbda=0.0, momentum=0.0,
+        dropout=0.0, patience=None, halvings=0, augment=None):
     """Train ``network`` by mini-batch stochastic gradient descent.
 
     Args:
         network: a Network; trained in place (its weight lists are replaced).
         training_data: list of (x, label).
-        epochs: number of passes over the training data.
+        epochs: number of passes over the training data (at most: early
+            stopping may end sooner).
         mini_batch_size: m, the number of examples per gradient step.
-        eta: the learning rate.
+        eta: the learning rate (the first one, with ``halvings``).
         evaluation_data: optional list of (x, label), evaluated after each epoch
             (validation data while tuning; the test set only for a final figure).
-        seed: seed of the shuffles (an int, or a random.Random to draw from).
+        seed: seed of the random choices (an int, or a random.Random to draw from).
         on_batch: optional callback ``on_batch(info)`` after every mini-batch;
             ``info`` is a dict with "epoch", "batch" (1-based), "batches"
             (per epoch), "examples_seen", "examples_total" (over all epochs),
@@ -358,19 +379,36 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
             epoch, with that epoch's History record.
         history: optional History to record into (and return); the caller then
             keeps what was recorded even if training is interrupted.
+        lmbda: L2 regularisation (0: none): every step multiplies the weights
+            by 1 - eta lmbda / n, n = len(training_data).
+        momentum: mu in [0, 1) (0: none): v -> mu v - (eta/m) sum nabla, w -> w + v.
+        dropout: p in [0, 1) (0: none): the probability of switching off each
+            hidden neuron for one training example (the kept ones scaled by
+            1/(1 - p)).
+        patience: early stopping (None: none): stop after this many epochs in
+            a row without a new best accuracy on ``evaluation_data``.
+        halvings: the learning-rate schedule (needs ``patience``): when the
+            patience runs out, halve eta and go on, up to this many times;
+            the next time, stop.
+        augment: None, or a function ``augment(x, rng) -> new x`` (e.g. an
+            ``augment.Distorter``), called with sgd's random generator on each
+            training image once per epoch, as its mini-batch comes up, so a
+            distorted copy of the data set is never held in memory. The
+            nonzero pixels of each new image are found again.
 
     Returns:
-        History.
+        History (``stopped`` says why training ended early, if it did).
 
     Raises:
         TrainingDiverged: the cost, a weight or a bias became NaN or infinite,
-            or after an epoch every output is stuck at 0 or 1 and the network
-            is no better than chance (checked on the first STUCK_SAMPLE
-            training examples, so also for a run on a handful of examples);
-            eta is far too large either way.
+            or (quadratic cost) after an epoch every output is stuck at 0 or 1
+            and the network is no better than chance (checked on the first
+            STUCK_SAMPLE training examples, so also for a run on a handful of
+            examples); eta is far too large either way.
         ValueError: bad arguments, checked before any training: no data,
             epochs not a whole number >= 0, mini_batch_size not a whole
             number >= 1, eta not a positive finite number (True is refused),
+            an option out of its range (or patience without evaluation data),
             or a bad example, named by its index: "training example 17: pixel
             300 is nan", a label outside 0..n_out-1, an input of the wrong size.
     """
@@ -379,6 +417,8 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     check_eta(eta)
     if not training_data:
         raise ValueError("no training data")
+    _check_options(network, lmbda, momentum, dropout, patience, halvings, augment,
+                   evaluation_data)
     n_in, n_out = network.sizes[0], network.sizes[-1]
     # Every example is checked here, once, before any training: a bad pixel or
     # label is reported at once, not after an hour. The nonzero pixels of each
@@ -390,11 +430,21 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     targets = one_hots(n_out)
     settings = {"epochs": epochs, "mini_batch_size": mini_batch_size, "eta": eta,
                 "training_examples": n, "sizes": list(network.sizes),
-                "seed": seed if not isinstance(seed, random.Random) else None}
+                "seed": seed if not isinstance(seed, random.Random) else None,
+                "cost": network.cost.name, "activations": network.activation_names,
+                "lmbda": lmbda, "momentum": momentum, "dropout": dropout,
+                "patience": patience, "halvings": halvings, "augment": _describe(augment)}
     if history is None:
         history = History(settings)
     else:
         history.settings.update(settings)
+    decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+    velocities = None
+    if momentum:
+        velocities = [[zeros_matrix(len(w), len(w[0])) for w in network.weights],
+                      [zeros(len(b)) for b in network.biases]]
+    positions = list(range(n_in))  # shared by the nonzero lists of augmented images
+    best, best_epoch, waited, halved = None, 0, 0, 0
     batches_per_epoch = math.ceil(n / mini_batch_size)
     seen = 0
     start = time.perf_counter()
@@ -403,7 +453,10 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         epoch_cost = 0.0
         epoch_correct = 0
         for b, batch in enumerate(mini_batches(examples, mini_batch_size, rng), 1):
-            cost, correct = _step(network, batch, eta, targets)
+            if augment is not None:
+                batch = _augmented(batch, augment, rng, positions)
+            cost, correct = _step(network, batch, eta, targets, decay, velocities, momentum,
+                                  dropout, rng)
             if not math.isfinite(cost):
                 raise TrainingDiverged(
                     "the cost became %r in epoch %d, mini-batch %d: eta = %g is too large for this "
@@ -419,7 +472,7 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
                           "examples_seen": seen, "examples_total": n * epochs,
                           "cost": cost / len(batch), "accuracy": correct / len(batch),
                           "seconds": time.perf_counter() - start})
-        record = {"epoch": epoch, "seconds": time.perf_counter() - epoch_start,
+        record = {"epoch": epoch, "eta": eta, "seconds": time.perf_counter() - epoch_start,
                   "examples_seen": seen, "train_cost": epoch_cost / n,
                   "train_accuracy": epoch_correct / n}
         _check_not_diverged(network, examples[:STUCK_SAMPLE], epoch, eta)
@@ -431,4 +484,22 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         history.epochs.append(record)
         if on_epoch is not None:
             on_epoch(record, network)
+        if patience is None:
+            continue
+        # Early stopping and the learning-rate schedule, judged on the evaluation data.
+        if best is None or result.accuracy > best:
+            best, best_epoch, waited = result.accuracy, epoch, 0
+            continue
+        waited += 1
+        if waited < patience:
+            continue
+        if halved < halvings:
+            eta, halved, waited = eta / 2, halved + 1, 0
+            decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+            continue
+        history.stopped = ("stopped after epoch %d: no better evaluation accuracy for %d epochs "
+                           "(the best, %.2f%%, was in epoch %d)%s"
+                           % (epoch, patience, 100 * best, best_epoch,
+                              ", after halving eta %d times" % halved if halved else ""))
+        break
     return history

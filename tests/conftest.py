@@ -14,6 +14,20 @@ import pytest
 
 from mnist_scratch.datasets import load_mnist
 
+try:
+    import numpy as np  # the trusted reference of some tests; not installed under PyPy
+except ImportError:
+    np = None
+try:
+    import tracemalloc  # CPython's allocation counter; PyPy has none
+except ImportError:
+    tracemalloc = None
+
+needs_numpy = pytest.mark.skipif(np is None, reason="numpy, the trusted reference, is not installed")
+needs_tracemalloc = pytest.mark.skipif(
+    tracemalloc is None, reason="tracemalloc counts CPython's allocations; this Python has none")
+VIZ_MISSING = "the pictures need the viz extras (matplotlib, imageio, Pillow), which are not installed"
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(ROOT, "data")
 NETWORKS_DIR = os.path.join(DATA_DIR, "networks")

@@ -8,13 +8,14 @@ import math
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from mnist_scratch import analysis
 from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from mnist_scratch.training import sgd
+
+from conftest import needs_numpy, np
 
 pytestmark = pytest.mark.step6
 
@@ -43,6 +44,7 @@ def test_describe_pair_is_one_readable_line():
     assert analysis.describe_pair((0, 6, 1, 0)) == "0 read as 6: once; 6 read as 0: never"
 
 
+@needs_numpy
 def test_output_weighted_inputs_are_the_z_of_the_output_layer():
     net = Network([784, 5, 10], seed=2)
     x = load_mnist("test", limit=1)[0][0]
@@ -62,6 +64,7 @@ def quick_network():
     return net
 
 
+@needs_numpy
 def test_confidently_wrong_are_wrong_sorted_and_have_a_runner_up(quick_network):
     data = load_mnist("test", limit=300)
     wrong = analysis.confidently_wrong(quick_network, data, count=8)
@@ -80,6 +83,7 @@ def test_confidently_wrong_are_wrong_sorted_and_have_a_runner_up(quick_network):
     assert [(m.label, m.predicted) for m in again] == [(m.label, m.predicted) for m in wrong]
 
 
+@needs_numpy
 def test_weight_product_is_the_matrix_product():
     single = Network([784, 10], seed=1)
     assert analysis.looks_for(single) == single.weights[0]
@@ -96,6 +100,7 @@ def test_largest_magnitude():
     assert analysis.largest_magnitude([[1e308 * 10]]) == math.inf
 
 
+@needs_numpy
 def test_moving_average_against_a_plain_loop():
     values = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0]
     window = 3
@@ -111,6 +116,7 @@ def test_moving_average_against_a_plain_loop():
 
 
 @pytest.mark.parametrize("q", [0, 12.5, 50, 99.5, 100])
+@needs_numpy
 def test_percentile_as_numpy_computes_it(q):
     values = [float(v) for v in np.random.default_rng(5).normal(size=101)]
     assert math.isclose(analysis.percentile_of(values, q), np.percentile(values, q))

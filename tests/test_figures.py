@@ -8,9 +8,16 @@ numbers where the axis counts whole things.
 
 import os
 
+import pytest
+
+from conftest import VIZ_MISSING
+
+# Skipped, with this reason, where the viz extras are missing (the PyPy run installs only the core).
+for _module in ("matplotlib", "imageio", "PIL", "numpy"):
+    pytest.importorskip(_module, reason=VIZ_MISSING)
+
 import imageio.v3 as iio
 import numpy as np
-import pytest
 
 from mnist_scratch import figures
 from mnist_scratch.analysis import confusion_matrix

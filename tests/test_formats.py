@@ -1,4 +1,4 @@
-"""Tests for formats.py: saved networks and training histories, and hostile files.
+"""Tests for formats.py and history.py: saved networks and training histories, and hostile files.
 
 Every loader must refuse a bad file with one line that names it: deeply
 nested JSON, /dev/zero, gzip bombs, NaN, duplicate keys, 20 MB strings. The
@@ -17,7 +17,7 @@ import threading
 import pytest
 
 from conftest import NETWORKS_DIR, gzip_bomb, parameter_bits
-from mnist_scratch import fileio, formats
+from mnist_scratch import fileio, formats, history as history_module
 from mnist_scratch.formats import FORMAT, FORMAT_VERSION, MAX_NESTING, NetworkFormatError
 from mnist_scratch.network import Network
 from mnist_scratch.training import History, sgd
@@ -77,9 +77,10 @@ def test_saved_file_is_the_documented_json(tmp_path):
     net.save(str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT == "mnist_scratch.network"
-    assert data["version"] == FORMAT_VERSION == 1
+    assert data["version"] == FORMAT_VERSION == 2
     assert data["sizes"] == [7, 5, 3]
-    assert (data["activation"], data["cost"]) == ("sigmoid", "quadratic")
+    assert (data["cost"], data["activations"]) == ("quadratic", ["sigmoid", "sigmoid"])
+    assert "activation" not in data
     assert data["weights"] == net.weights and data["biases"] == net.biases
     assert data == net.to_dict() == formats.network_to_dict(net)
 
@@ -94,6 +95,49 @@ def test_a_version_1_file_written_by_hand_still_loads(tmp_path):
     net = Network.load(str(path))
     assert (net.sizes, net.weights, net.biases, net.meta) == ([2, 1], [[[0.5, -1.25]]], [[0.1]],
                                                                {"epoch": 2})
+    assert (net.cost.name, net.activation_names) == ("quadratic", ["sigmoid"])
+
+
+COMBINATIONS = [(cost, activation) for cost in ("quadratic", "cross-entropy", "log-likelihood")
+                for activation in ("sigmoid", "tanh", "relu")]
+
+
+@step3
+@pytest.mark.parametrize("cost, activation", COMBINATIONS)
+def test_version_2_round_trips_every_cost_and_activation(tmp_path, cost, activation):
+    net = Network([6, 5, 4, 3], seed=3, activation=activation, cost=cost)
+    net.meta = {"epoch": 1}
+    path = tmp_path / "net.json"
+    net.save(str(path))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    output = "softmax" if cost == "log-likelihood" else "sigmoid"
+    assert (data["version"], data["cost"]) == (2, cost)
+    assert data["activations"] == [activation, activation, output]
+    loaded = Network.load(str(path))
+    assert (loaded.cost, loaded.activation) == (net.cost, net.activation)
+    assert loaded.activation_names == net.activation_names == data["activations"]
+    assert parameter_bits(loaded) == parameter_bits(net) and loaded.meta == {"epoch": 1}
+    x = [0.5, 0.0, 1.0, 0.25, 0.0, 0.75]
+    assert loaded.feedforward(x) == net.feedforward(x)
+
+
+@step3
+def test_a_single_layer_network_round_trips_with_its_cost(tmp_path):
+    """No hidden layer: "activations" is the output layer's alone."""
+    net = Network([4, 3], seed=1, cost="log-likelihood")
+    path = str(tmp_path / "net.json")
+    net.save(path)
+    assert net.to_dict()["activations"] == ["softmax"]
+    loaded = Network.load(path)
+    assert loaded.cost.name == "log-likelihood" and loaded.activation_names == ["softmax"]
+
+
+@step3
+def test_hidden_layers_that_differ_are_refused():
+    data = Network([3, 2, 2, 2], seed=0, activation="tanh").to_dict()
+    data["activations"] = ["tanh", "relu", "sigmoid"]
+    with pytest.raises(NetworkFormatError, match="hidden layers must share one activation"):
+        Network.from_dict(data, "net.json")
 
 
 @step3
@@ -277,13 +321,37 @@ MALFORMED_NETWORKS = {
                                  "biases[0][0] is True"),
     "row is a number": (edit(lambda d: d["weights"][0].__setitem__(0, 1.0)), "found float"),
     "matrix is a dict": (edit(lambda d: d["weights"].__setitem__(0, {"a": 1})), "found dict"),
-    "wrong version": (edit(lambda d: d.update(version=2)), "format version 2 is not supported"),
+    "wrong version": (edit(lambda d: d.update(version=3)), "format version 3 is not supported"),
     "version true": (edit(lambda d: d.update(version=True)), "'version' must be a whole number"),
     "version 1.0": (edit(lambda d: d.update(version=1.0)), "'version' must be a whole number"),
     "version a string": (edit(lambda d: d.update(version="1")), "'version' must be"),
     "wrong format": (edit(lambda d: d.update(format="keras")), "format is 'keras'"),
-    "wrong activation": (edit(lambda d: d.update(activation="relu")), "activation 'relu'"),
-    "wrong cost": (edit(lambda d: d.update(cost="cross-entropy")), "cost 'cross-entropy'"),
+    "unknown cost": (edit(lambda d: d.update(cost="hinge")), "unknown cost 'hinge'"),
+    "cost not a string": (edit(lambda d: d.update(cost=["quadratic"])), "unknown cost ['quadratic']"),
+    "missing cost": (edit(lambda d: d.pop("cost")), "missing key 'cost'"),
+    "missing activations": (edit(lambda d: d.pop("activations")), "missing key 'activations'"),
+    "activations a string": (edit(lambda d: d.update(activations="sigmoid")),
+                             "'activations' must be a list of 2 names"),
+    "too few activations": (edit(lambda d: d.update(activations=["sigmoid"])),
+                            "'activations' must be a list of 2 names"),
+    "unknown hidden activation": (edit(lambda d: d.update(activations=["swish", "sigmoid"])),
+                                  "unknown hidden-layer activation 'swish'"),
+    "softmax hidden layer": (edit(lambda d: d.update(cost="log-likelihood",
+                                                     activations=["softmax", "softmax"])),
+                             "unknown hidden-layer activation 'softmax'"),
+    "output does not fit the cost": (edit(lambda d: d.update(cost="log-likelihood")),
+                                     "the log-likelihood cost is 'softmax', found 'sigmoid'"),
+    "softmax with the quadratic cost": (edit(lambda d: d.update(activations=["relu", "softmax"])),
+                                        "the quadratic cost is 'sigmoid', found 'softmax'"),
+    "version 1 relu": (edit(lambda d: d.update(version=1, activation="relu")),
+                       "a version 1 network has sigmoid neurons only, found 'activation' 'relu'"),
+    "version 1 activations": (edit(lambda d: d.update(version=1, activations=["tanh", "sigmoid"])),
+                              "found 'activations' ['tanh', 'sigmoid']"),
+    "version 1 cross-entropy": (edit(lambda d: d.update(version=1, cost="cross-entropy")),
+                                "a version 1 network has the quadratic cost, found 'cross-entropy'"),
+    "no version, with relu": (edit(lambda d: (d.pop("version"),
+                                              d.update(activations=["relu", "sigmoid"]))),
+                              'other activations need "version": 2'),
     "bool sizes": (edit(lambda d: d.update(sizes=[3, True, 2])), "'sizes' must be"),
     "float sizes": (edit(lambda d: d.update(sizes=[3.0, 2, 2])), "'sizes' must be"),
     "one size only": (edit(lambda d: d.update(sizes=[3])), "'sizes' must be"),
@@ -383,7 +451,7 @@ def test_valid_edits_still_load(tmp_path):
     """The checks are not too strict: optional keys may be absent, ints are
     numbers, a byte order mark and unknown keys are fine."""
     data = valid_dict()
-    for key in ("format", "version", "activation", "cost", "meta"):
+    for key in ("format", "version", "activations", "cost", "meta"):  # no version: version 1
         data.pop(key)
     data["weights"][0][0][0] = 1  # an int weight
     data["comment"] = "edited by hand"
@@ -436,7 +504,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
 
 def test_a_gzip_bomb_is_refused_with_bounded_memory(tmp_path, monkeypatch):
     """64 MB of zeros in about 64 KB of gzip: reading stops after the limit."""
-    import tracemalloc
+    tracemalloc = pytest.importorskip("tracemalloc", reason="tracemalloc counts CPython's allocations")
     path = gzip_bomb(tmp_path / "net.json.gz", b'{"sizes": [', 64)
     monkeypatch.setattr(formats, "MAX_FILE_BYTES", 2 ** 20)
     tracemalloc.start()
@@ -475,7 +543,7 @@ def test_history_round_trip_and_best_epoch(tmp_path):
     history.save(str(path))
     assert json.loads(path.read_text())["epochs"] == history.epochs
     loaded = History.load(str(path))
-    assert loaded.to_dict() == history.to_dict() == formats.history_to_dict(history)
+    assert loaded.to_dict() == history.to_dict() == history_module.history_to_dict(history)
     best = loaded.best_epoch()
     assert best["evaluation_accuracy"] == max(e["evaluation_accuracy"] for e in history.epochs)
 

@@ -10,9 +10,16 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from conftest import ROOT, VIZ_MISSING
+
+# Skipped, with this reason, where the viz extras are missing (the PyPy run installs only the core).
+for _module in ("matplotlib", "imageio", "PIL", "numpy"):
+    pytest.importorskip(_module, reason=VIZ_MISSING)
+
 import matplotlib
 import numpy as np
-import pytest
 from PIL import Image, ImageSequence
 
 from mnist_scratch import gif, gifwriter
@@ -20,7 +27,6 @@ from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from mnist_scratch.training import sgd
 
-from conftest import ROOT
 
 pytestmark = pytest.mark.step6
 

@@ -8,15 +8,21 @@ import random
 import subprocess
 import sys
 
-import imageio.v3 as iio
 import pytest
+
+from conftest import ROOT, VIZ_MISSING
+
+# Skipped, with this reason, where the viz extras are missing (the PyPy run installs only the core).
+for _module in ("matplotlib", "imageio", "PIL", "numpy"):
+    pytest.importorskip(_module, reason=VIZ_MISSING)
+
+import imageio.v3 as iio
 
 from mnist_scratch import plots
 from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from mnist_scratch.training import sgd
 
-from conftest import ROOT
 
 pytestmark = pytest.mark.step6
 

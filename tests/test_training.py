@@ -160,9 +160,14 @@ def test_sgd_history_and_callbacks():
     assert history.batch_examples == [10, 20, 25, 35, 45, 50, 60, 70, 75]
     assert all(0.0 <= a <= 1.0 for a in history.batch_accuracy)
     assert history.settings == {"epochs": 3, "mini_batch_size": 10, "eta": 3.0,
-                                "training_examples": 25, "sizes": [8, 6, 10], "seed": 2}
+                                "training_examples": 25, "sizes": [8, 6, 10], "seed": 2,
+                                "cost": "quadratic", "activations": ["sigmoid", "sigmoid"],
+                                "lmbda": 0.0, "momentum": 0.0, "dropout": 0.0, "patience": None,
+                                "halvings": 0, "augment": None}
+    assert history.stopped is None
     for record in history.epochs:
-        assert set(record) == {"epoch", "seconds", "examples_seen", "train_cost", "train_accuracy",
+        assert record["eta"] == 3.0
+        assert set(record) == {"epoch", "eta", "seconds", "examples_seen", "train_cost", "train_accuracy",
                                "evaluation_cost", "evaluation_accuracy", "evaluation_correct",
                                "evaluation_total"}
         assert record["evaluation_total"] == 9

@@ -4,6 +4,13 @@ and test_gif."""
 
 import pytest
 
+from conftest import VIZ_MISSING
+
+# Skipped, with this reason, where the viz extras are missing (the PyPy run installs only the core).
+for _module in ("matplotlib", "imageio", "PIL", "numpy"):
+    pytest.importorskip(_module, reason=VIZ_MISSING)
+
+
 from mnist_scratch import analysis, figures, gifwriter, visualize
 
 pytestmark = pytest.mark.step6
