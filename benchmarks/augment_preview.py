@@ -84,10 +84,11 @@ def draw(examples, path, seed):
     for name, limits in SETTINGS:
         distorter = Distorter(**limits)
         for _ in range(2):
-            rows.append((name.split(" (")[0], [distorter(x, rng) for x, _ in examples]))
+            rows.append((name.replace(" (", "\n("), [distorter(x, rng) for x, _ in examples]))
     columns = len(examples)
-    fig = new_figure(1.1 * columns + 2.2, 1.1 * len(rows) + 0.6)
-    grid = fig.add_gridspec(len(rows), columns, left=2.3 / (1.1 * columns + 2.2), right=0.99,
+    width = 1.1 * columns + 1.8
+    fig = new_figure(width, 1.1 * len(rows) + 0.6)
+    grid = fig.add_gridspec(len(rows), columns, left=1.75 / width, right=0.99,
                             top=1 - 0.5 / (1.1 * len(rows) + 0.6), bottom=0.01,
                             wspace=0.08, hspace=0.08)
     for i, (name, images) in enumerate(rows):
@@ -99,7 +100,7 @@ def draw(examples, path, seed):
             if j == 0:
                 ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=11)
     fig.suptitle("Shifted copies (the expanded training set) and random distortions",
-                 fontsize=13, y=1 - 0.12 / (1.1 * len(rows) + 0.6))
+                 fontsize=13, x=(1.75 / width + 0.99) / 2, y=1 - 0.12 / (1.1 * len(rows) + 0.6))
     save_figure(fig, path)
 
 

@@ -2,7 +2,7 @@
 
     python benchmarks/handwriting.py pictures/               # build the set into pictures/, then measure
     python benchmarks/handwriting.py pictures/ --per-category 40 --seed 2
-    python benchmarks/handwriting.py pictures/ --measure-only   # measure a set built before
+    python benchmarks/handwriting.py pictures/ --measure-only --wrong   # measure a set built before
     python benchmarks/handwriting.py tests/pictures --examples  # the small set the tests read
 
 The pictures are MNIST TEST digits (never trained on) drawn onto synthetic
@@ -23,6 +23,8 @@ base, except "hard", which combines several:
     number     2 to 5 digits in a row, of slightly different sizes, which
                may touch
     hard       shadow or gradient, ruled or squared paper and a coloured pen together
+    blank      no digit: a blank page, perhaps ruled or squared, perhaps under
+               uneven light; read right when predict finds no ink
 
 Everything is drawn from --seed: the same seed gives the same pictures. The
 set is written to the folder given, with labels.csv (file, category, digits);
@@ -61,7 +63,7 @@ from mnist_scratch.datasets import load_mnist, shipped_network  # noqa: E402
 from mnist_scratch.network import Network  # noqa: E402
 
 CATEGORIES = ("plain", "gradient", "shadow", "ruled", "squared", "colour", "exif", "large",
-              "number", "hard")
+              "number", "hard", "blank")
 NETWORKS = ("mnist-784-30-10.json", "mnist-784-100-10.json")
 PENS = {"blue": (35, 60, 190), "red": (190, 35, 45), "green": (25, 120, 60),
         "purple": (110, 40, 150)}
@@ -167,7 +169,7 @@ def digit_mask(vector, height, angle, rng):
     tile = tile.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=0)
     mask = np.asarray(tile, dtype=float) / 255.0
     # Enlarged MNIST strokes have wide soft edges; a pen's edge is sharper.
-    return np.clip((mask - 0.2) / 0.5, 0.0, 1.0)
+    return np.clip((mask - 0.15) / 0.3, 0.0, 1.0)
 
 
 def paper_and_pen(rng, category):
@@ -184,6 +186,9 @@ def paper_and_pen(rng, category):
     elif category == "colour":
         pen = list(PENS.values())[rng.integers(len(PENS))]
         darkness = rng.uniform(0.8, 1.0)
+    elif category == "blank":
+        light = (None, "gradient", "shadow")[rng.integers(3)]
+        ruling = (None, None, "ruled", "squared")[rng.integers(4)]
     elif category == "hard":
         light = ("gradient", "shadow")[rng.integers(2)]
         ruling = ("ruled", "squared")[rng.integers(2)]
@@ -212,6 +217,14 @@ def draw_picture(rng, category, digits, small=False):
     Returns:
         An upright RGB Pillow image.
     """
+    if not digits:  # a blank page
+        page = Page(rng, int(rng.uniform(200, 420 if small else 1200)),
+                    int(rng.uniform(160, 320 if small else 900)))
+        _, _, ruling, light = paper_and_pen(rng, category)
+        rule(page, ruling, rng.uniform(60, 200))
+        if light:
+            page.light(light)
+        return page.finish()
     if category == "large":
         height = rng.uniform(150, 400)
         width_page, height_page = int(rng.uniform(2000, 3000)), 0
@@ -277,7 +290,7 @@ def _tagged(image, orientation):
 
 def picture_plan(rng, category, test_set):
     """(digit vectors, labels str, orientation or None, suffix) for one picture."""
-    count = int(rng.integers(2, 6)) if category == "number" else 1
+    count = {"number": int(rng.integers(2, 6)), "blank": 0}.get(category, 1)
     chosen = [test_set[int(i)] for i in rng.integers(len(test_set), size=count)]
     orientation = int((3, 6, 8)[rng.integers(3)]) if category == "exif" else None
     suffix = ".jpg" if category in ("exif", "large") or rng.random() < 0.8 else ".png"
@@ -328,8 +341,8 @@ def build_examples(folder, seed, say):
     rng = np.random.default_rng(seed)
     written = []
     for category in CATEGORIES:
-        if category == "large":
-            continue
+        if category in ("large", "blank"):
+            continue  # megabytes; and the blank page is made below
         digits, labels, orientation, _ = picture_plan(rng, category, test_set)
         image = draw_picture(rng, category, digits, small=True)
         name = "%s-%s.jpg" % (category, labels)
@@ -394,7 +407,7 @@ def digits_read(network, vectors):
     return "".join(str(network.predict(v)) for v in vectors)
 
 
-def measure(folder, say):
+def measure(folder, say, show_wrong=False):
     with open(os.path.join(folder, "labels.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
     networks = [(name, Network.load(shipped_network(name))) for name in NETWORKS
@@ -403,28 +416,37 @@ def measure(folder, say):
     right = {}   # (network, method, category) -> number right
     counts = {}  # category -> pictures
     seconds = {}  # category -> [seconds per picture, predict's decoding and preparing]
+    wrong = []    # (file, digits, what predict read) with the first network
     started = time.perf_counter()
     for row in rows:
         path, category, labels = os.path.join(folder, row["file"]), row["category"], row["digits"]
         counts[category] = counts.get(category, 0) + 1
         vectors, took = read_as_predict(path, single=False)
         seconds.setdefault(category, []).append(took)
-        single = read_as_predict(path, single=True)[0] if len(labels) == 1 else None
+        single = read_as_predict(path, single=True)[0] if category != "number" else None
         naive = naive_vector(path)
         for name, network in networks:
             answers = {"predict": digits_read(network, vectors),
-                       "predict --single": digits_read(network, single) if single else None,
+                       "predict --single": (digits_read(network, single)
+                                            if single is not None else None),
                        "naive": str(network.predict(naive))}
             for method in methods:
                 key = (name, method, category)
                 right[key] = right.get(key, 0) + (answers[method] == labels)
+            if name == networks[0][0] and answers["predict"] != labels:
+                wrong.append((row["file"], labels, answers["predict"]))
     say("Measured %d pictures in %.0f s" % (len(rows), time.perf_counter() - started))
     report(networks, methods, right, counts, seconds, say)
+    if show_wrong:
+        say("")
+        say("Read wrong by predict with %s (file: digits, read):" % networks[0][0])
+        for name, labels, answer in wrong:
+            say("  %s: %s, read %s" % (name, labels or "none", answer or "nothing (no ink)"))
 
 
 def report(networks, methods, right, counts, seconds, say):
     categories = [c for c in CATEGORIES if c in counts]
-    single_digit = [c for c in categories if c != "number"]
+    single_digit = [c for c in categories if c not in ("number", "blank")]
     for name, _ in networks:
         say("")
         say("Network %s: pictures read right (%%)" % name)
@@ -433,7 +455,8 @@ def report(networks, methods, right, counts, seconds, say):
         for category in categories:
             cells = []
             for method in methods:
-                if category == "number" and method != "predict":
+                if category == "number" and method != "predict" or (category, method) == (
+                        "blank", "naive"):
                     cells.append("-")
                 else:
                     cells.append("%.0f" % (100.0 * right[(name, method, category)] / counts[category]))
@@ -470,6 +493,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--measure-only", action="store_true",
                         help="measure the set already in the folder")
+    parser.add_argument("--wrong", action="store_true",
+                        help="also list the pictures predict read wrong")
     parser.add_argument("--examples", action="store_true",
                         help="write the small example set for the tests instead")
     args = parser.parse_args(argv)
@@ -483,7 +508,7 @@ def main(argv=None):
         return 0
     if not args.measure_only:
         build_set(args.folder, args.per_category, args.seed, say)
-    measure(args.folder, say)
+    measure(args.folder, say, args.wrong)
     return 0
 
 

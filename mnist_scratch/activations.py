@@ -18,7 +18,11 @@ Each class has:
     fn(z)        the activations a of a layer from its weighted inputs z
                  (Vector -> Vector: softmax needs the whole layer at once);
     prime(z, a)  the derivatives f'(z_j), given z and a = fn(z) (Vector,
-                 Vector -> Vector), which BP2 multiplies by (see network.py).
+                 Vector -> Vector);
+    times_prime(v, z, a)
+                 v (.) f'(z), element by element: the last step of BP2,
+                 delta^l = ((w^(l+1))^T delta^(l+1)) (.) f'(z^l) (see network.py),
+                 with v = (w^(l+1))^T delta^(l+1).
 
 For ReLU, f'(0) is taken as 0: the kink at exactly 0 has no derivative, and
 any value between 0 and 1 would do.
@@ -62,7 +66,11 @@ class Sigmoid:
     @staticmethod
     def prime(z, a):
         # sigma'(z) = sigma(z) (1 - sigma(z)) = a (1 - a): no exp needed.
-        return [v * (1.0 - v) for v in a]
+        return [s * (1.0 - s) for s in a]
+
+    @staticmethod
+    def times_prime(v, z, a):
+        return [t * s * (1.0 - s) for t, s in zip(v, a)]
 
 
 class Tanh:
@@ -76,7 +84,11 @@ class Tanh:
 
     @staticmethod
     def prime(z, a):
-        return [1.0 - v * v for v in a]  # tanh'(z) = 1 - tanh(z)^2
+        return [1.0 - s * s for s in a]  # tanh'(z) = 1 - tanh(z)^2
+
+    @staticmethod
+    def times_prime(v, z, a):
+        return [t * (1.0 - s * s) for t, s in zip(v, a)]
 
 
 class ReLU:
@@ -96,6 +108,10 @@ class ReLU:
     @staticmethod
     def prime(z, a):
         return [1.0 if v > 0.0 else 0.0 for v in z]
+
+    @staticmethod
+    def times_prime(v, z, a):
+        return [t if z_k > 0.0 else 0.0 for t, z_k in zip(v, z)]
 
 
 class Softmax:
@@ -123,6 +139,8 @@ class Softmax:
     def prime(z, a):
         raise TypeError("softmax has no per-neuron derivative: it is only an output layer, "
                         "and its BP1 comes from the log-likelihood cost")
+
+    times_prime = prime
 
 
 # The choices for hidden layers, by name. Softmax is only ever an output layer.

@@ -22,8 +22,7 @@ import math
 import numbers
 from collections import namedtuple
 
-from .linalg import add, argmax, matmul, matvec
-from .network import sigmoid
+from .linalg import argmax, matmul
 
 __all__ = ["confusion_matrix", "most_confused_pairs", "describe_pair", "output_weighted_inputs",
            "Mistake", "confidently_wrong", "weight_product", "looks_for", "largest_magnitude",
@@ -88,18 +87,16 @@ def _times(n):
 def output_weighted_inputs(network, x):
     """z^L = w^L a^(L-1) + b^L, the weighted inputs of the output neurons for the input ``x``.
 
-    The outputs are sigmoid(z^L). A sure network's outputs saturate: its
-    guess reads 1.00 and the other nine 0.00, whether z is 8 or 80. The z's
-    do not saturate, so they tell how strongly each digit was voted for.
+    The outputs are sigmoid(z^L) (or softmax). A sure network's outputs
+    saturate: its guess reads 1.00 and the other nine 0.00, whether z is 8 or
+    80. The z's do not saturate, so they tell how strongly each digit was
+    voted for. Any activations and cost: the network's own forward pass.
 
     Returns:
         Vector of sizes[-1] floats.
     """
-    a = x
-    for w, b in zip(network.weights, network.biases):
-        z = add(matvec(w, a), b)
-        a = [sigmoid(v) for v in z]
-    return z
+    zs, _ = network.forward(x)
+    return zs[-1]
 
 
 # One mistake of the network: the image, its label, the guess, the runner-up

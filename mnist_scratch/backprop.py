@@ -5,12 +5,20 @@ Examples:
     python -m mnist_scratch.backprop --sizes 2 2 1 --x 1 0 --y 1
     python -m mnist_scratch.backprop --figure backprop.png # also draw it, for the projector
     python -m mnist_scratch.backprop --figure net.png --width 13.3 --dpi 144
+    python -m mnist_scratch.backprop --step                # one part per Enter, for class
+    python -m mnist_scratch.backprop --slides slides/      # one picture per step
 
 It prints one forward pass and one backward pass through a tiny network: every
 weighted input z, activation a and error delta, and the gradients dC/db and
 dC/dw, each labelled with the equation (BP1-BP4) that produced it. Then it
 estimates every gradient again by central differences (mnist_scratch.gradcheck)
 and prints how far the two disagree.
+
+``--step`` shows it one part at a time for the class: the forward pass, then
+BP1, BP2, BP3 and BP4, then the check, each after Enter. ``--slides DIR``
+draws the same steps as pictures (needs the viz extras): the network with the
+part being computed highlighted and arrows for the direction of the flow;
+numbers not computed yet are shown as "?".
 
 From Python, without the command line:
 
@@ -24,13 +32,16 @@ Layers are numbered as in the book: l = 1 is the input, l = L the output.
 """
 
 import math
+import os
 import sys
 
-from .cli import ArgumentParser, CommandError, finite_float, load_visualizer, run_main
+from .cli import (ArgumentParser, CommandError, finite_float, line_printer, load_visualizer,
+                  output_folder, run_main)
 from .gradcheck import max_relative_error, numerical_gradient
 from .network import Network, quadratic_cost
 
-__all__ = ["walkthrough", "format_walkthrough", "agrees", "check_sizes", "main", "MAX_NEURONS",
+__all__ = ["walkthrough", "walkthrough_parts", "format_walkthrough", "step_through", "PARTS",
+           "agrees", "check_sizes", "main", "MAX_NEURONS",
            "MAX_LAYERS", "MAX_INPUT", "MAX_TARGET"]
 
 DEFAULT_SIZES = [2, 3, 2]
@@ -151,16 +162,28 @@ def _matrix(m, indent):
     return ("\n" + pad).join(_vector(row) for row in m)
 
 
-def format_walkthrough(data):
-    """The walkthrough as text, one quantity per line (numbers with 6 decimals).
+# The parts of the walkthrough, in order: what --step shows one at a time.
+PARTS = ("forward", "BP1", "BP2", "BP3", "BP4", "check")
+PART_NAMES = {"forward": "the forward pass", "BP1": "BP1 (the error of the output layer)",
+              "BP2": "BP2 (the error, passed back through the hidden layers)",
+              "BP3": "BP3 (the gradient of the biases)", "BP4": "BP4 (the gradient of the weights)",
+              "check": "the check against central differences"}
 
-    Every quantity starts a line with its name and ``=``; a matrix continues on
-    the following lines, one row per line, each starting with ``[``. No final
-    newline.
+
+def walkthrough_parts(data):
+    """The walkthrough as text, one part per step: a list of (name, text), names as PARTS.
+
+    "forward" holds the network, its parameters and the forward pass; "BP1" to
+    "BP4" the lines each equation computes; "check" the numerical gradients.
+    Every quantity starts a line with its name and ``=``; a matrix continues
+    on the following lines, one row per line, each starting with ``[``
+    (numbers with 6 decimals). No text ends with a newline.
     """
     net = data["network"]
     L = net.num_layers
     zs, activations, deltas = data["zs"], data["activations"], data["deltas"]
+    parts = []
+
     lines = []
     say = lines.append
     say("Backpropagation through a %s network (seed %d)" % (net.sizes, data["seed"]))
@@ -182,34 +205,88 @@ def format_walkthrough(data):
         say("  z^%d = %s        (z^%d = w^%d a^%d + b^%d)" % (l, _vector(zs[i]), l, l, l - 1, l))
         say("  a^%d = %s        (a^%d = sigma(z^%d))" % (l, _vector(activations[i + 1]), l, l))
     say("  C = %.6f        (C = 1/2 ||a^%d - y||^2)" % (data["cost"], L))
-    say("")
-    say("Backward pass")
-    say("  BP1  delta^%d = %s        (delta^%d = (a^%d - y) (.) sigma'(z^%d))"
-        % (L, _vector(deltas[-1]), L, L, L))
+    parts.append(("forward", "\n".join(lines)))
+
+    parts.append(("BP1", "Backward pass, BP1: the error of the output layer\n"
+                         "  BP1  delta^%d = %s        (delta^%d = (a^%d - y) (.) sigma'(z^%d))"
+                  % (L, _vector(deltas[-1]), L, L, L)))
+
+    lines = ["BP2: the error, passed back one layer at a time"]
     for i in range(len(deltas) - 2, -1, -1):
         l = i + 2
-        say("  BP2  delta^%d = %s        (delta^%d = ((w^%d)^T delta^%d) (.) sigma'(z^%d))"
-            % (l, _vector(deltas[i]), l, l + 1, l + 1, l))
+        lines.append("  BP2  delta^%d = %s        (delta^%d = ((w^%d)^T delta^%d) (.) sigma'(z^%d))"
+                     % (l, _vector(deltas[i]), l, l + 1, l + 1, l))
+    if len(deltas) == 1:
+        lines.append("  (no hidden layer: there is no error to pass back)")
+    parts.append(("BP2", "\n".join(lines)))
+
+    lines = ["BP3: the gradient of the biases is the error"]
     for i in range(len(deltas) - 1, -1, -1):
         l = i + 2
-        say("  BP3  dC/db^%d = %s        (dC/db^%d_j = delta^%d_j)"
-            % (l, _vector(data["nabla_b"][i]), l, l))
-        say("  BP4  dC/dw^%d = %s" % (l, _matrix(data["nabla_w"][i], 16 + len(str(l)))))
-        say("                 (dC/dw^%d_jk = a^%d_k delta^%d_j: row j is delta^%d_j times a^%d)"
-            % (l, l - 1, l, l, l - 1))
-    say("")
-    say("Check against central differences, (C(p + h) - C(p - h)) / 2h with h = %g" % data["h"])
+        lines.append("  BP3  dC/db^%d = %s        (dC/db^%d_j = delta^%d_j)"
+                     % (l, _vector(data["nabla_b"][i]), l, l))
+    parts.append(("BP3", "\n".join(lines)))
+
+    lines = ["BP4: the gradient of the weights, input activation times error"]
+    for i in range(len(deltas) - 1, -1, -1):
+        l = i + 2
+        lines.append("  BP4  dC/dw^%d = %s" % (l, _matrix(data["nabla_w"][i], 16 + len(str(l)))))
+        lines.append("                 (dC/dw^%d_jk = a^%d_k delta^%d_j: row j is delta^%d_j "
+                     "times a^%d)" % (l, l - 1, l, l, l - 1))
+    parts.append(("BP4", "\n".join(lines)))
+
+    lines = ["Check against central differences, (C(p + h) - C(p - h)) / 2h with h = %g"
+             % data["h"]]
     num_b, num_w = data["numerical"]
     for i in range(len(deltas)):
         l = i + 2
-        say("  numerical dC/db^%d = %s" % (l, _vector(num_b[i])))
-        say("  numerical dC/dw^%d = %s" % (l, _matrix(num_w[i], 21 + len(str(l)))))
+        lines.append("  numerical dC/db^%d = %s" % (l, _vector(num_b[i])))
+        lines.append("  numerical dC/dw^%d = %s" % (l, _matrix(num_w[i], 21 + len(str(l)))))
     verdict = "agree" if agrees(data) else "DISAGREE"
-    say("  largest relative error = %.2e: backprop and the numerical gradient %s (threshold %g)"
-        % (data["max_error"], verdict, AGREEMENT))
-    say("  (gradients smaller than %g are compared by their difference / %g)"
-        % (ERROR_FLOOR, ERROR_FLOOR))
-    return "\n".join(lines)
+    lines.append("  largest relative error = %.2e: backprop and the numerical gradient %s "
+                 "(threshold %g)" % (data["max_error"], verdict, AGREEMENT))
+    lines.append("  (gradients smaller than %g are compared by their difference / %g)"
+                 % (ERROR_FLOOR, ERROR_FLOOR))
+    parts.append(("check", "\n".join(lines)))
+    return parts
+
+
+def format_walkthrough(data):
+    """The walkthrough as text: every part of ``walkthrough_parts``, a blank line between
+    two parts. No final newline."""
+    return "\n\n".join(text for _, text in walkthrough_parts(data))
+
+
+def step_through(data, out, inp):
+    """Print the walkthrough part by part, waiting for Enter (a line of ``inp``) before each.
+
+    Works the same when ``inp`` is not a terminal (a pipe, a file of empty
+    lines). At the end of ``inp``, stops cleanly.
+
+    Returns:
+        True if every part was shown.
+    """
+    parts = walkthrough_parts(data)
+    for n, (name, text) in enumerate(parts):
+        out.write(text + "\n")
+        if n == len(parts) - 1:
+            return True
+        out.write("\npress Enter for %s ... " % PART_NAMES[parts[n + 1][0]])
+        out.flush()
+        if not inp.readline():
+            out.write("\n(end of input: stopped before %s)\n" % PART_NAMES[parts[n + 1][0]])
+            return False
+        if not _is_terminal(inp):  # a typed Enter is echoed; a line read from a pipe is not
+            out.write("\n")
+        out.write("\n")
+    return True
+
+
+def _is_terminal(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def build_parser():
@@ -236,32 +313,56 @@ def build_parser():
                         help="width of the figure; everything in it, text included, scales with "
                              "it (default: as wide as its large text needs)")
     parser.add_argument("--dpi", type=int, default=None,
-                        help="pixels per inch of a PNG figure (default: 150)")
+                        help="pixels per inch of a PNG figure or slide (default: 150)")
+    parser.add_argument("--step", action="store_true",
+                        help="show one part at a time (the forward pass, BP1, BP2, BP3, BP4, the "
+                             "check), each after Enter; reads lines when the input is not a "
+                             "terminal")
+    parser.add_argument("--slides", metavar="DIR", default=None,
+                        help="also draw one PNG per step (forward, BP1 ... BP4) into DIR, "
+                             "created if missing, the part being computed highlighted (needs "
+                             "the viz extras)")
     return parser
 
 
-def main(argv=None, out=None):
-    """The command line; returns 0 when backprop and the numerical gradients agree, 1 when
-    they do not, 2 for a bad argument."""
+def main(argv=None, out=None, inp=None):
+    """The command line; returns 0 when backprop and the numerical gradients agree (or
+    --step ended early), 1 when they do not, 2 for a bad argument. ``inp``: where --step
+    reads its Enters (default sys.stdin)."""
     parser = build_parser()
-    return run_main(parser, lambda args: _run(args, out or sys.stdout), argv)
+    return run_main(parser, lambda args: _run(args, out or sys.stdout, inp or sys.stdin), argv)
 
 
-def _run(args, out):
-    if (args.width is not None or args.dpi is not None) and not args.figure:
-        raise CommandError("--width and --dpi set the size of the figure: add --figure FILE")
-    if args.figure:
-        visualize_backprop = load_visualizer("--figure", "visualize_backprop")
+def _run(args, out, inp):
+    if (args.width is not None or args.dpi is not None) and not (args.figure or args.slides):
+        raise CommandError("--width and --dpi set the size of the pictures: add --figure FILE "
+                           "or --slides DIR")
+    if args.figure or args.slides:
+        visualize_backprop = load_visualizer("--figure" if args.figure else "--slides",
+                                             "visualize_backprop")
         options = visualize_backprop.figure_options(args.width, args.dpi)
     data = walkthrough(args.sizes, args.seed, args.x, args.y)
+    # Every check (the files' folders and formats, the size in pixels) before the first line.
     if args.figure:
-        # Every check (the file's folder and format, the size in pixels) before the first line.
         size = visualize_backprop.check_backprop_figure(data, args.figure, **options)
-    out.write(format_walkthrough(data) + "\n")
+    if args.slides:
+        slide_size = visualize_backprop.check_backprop_slides(data, **options)
+        folder = output_folder(args.slides, line_printer(out), "folder for the slides")
+        visualize_backprop.check_backprop_slides(data, folder, **options)
+    shown_all = True
+    if args.step:
+        shown_all = step_through(data, out, inp)
+    else:
+        out.write(format_walkthrough(data) + "\n")
     if args.figure:
         visualize_backprop.save_backprop_figure(data, args.figure, **options)
         out.write("Figure written to %s (%s)\n" % (args.figure, size))
-    return 0 if agrees(data) else 1
+    if args.slides:
+        paths = visualize_backprop.save_backprop_slides(data, folder, **options)
+        out.write("%d slides written to %s (%s each): %s\n"
+                  % (len(paths), args.slides, slide_size,
+                     ", ".join(os.path.basename(p) for p in paths)))
+    return 0 if agrees(data) or not shown_all else 1
 
 
 if __name__ == "__main__":

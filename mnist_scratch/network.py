@@ -48,7 +48,7 @@ sigmoid outputs BP1 is delta^L = (a^L - y) (.) sigma'(z^L); for the
 cross-entropy cost the sigma'(z^L) cancels and delta^L = a^L - y, which is
 why it does not learn slowly when an output is saturated (costs.py shows
 the algebra). Each f' is computed from whichever of z and a = f(z) is
-cheaper: sigma'(z) = a (1 - a) needs no exp.
+cheaper: sigma'(z) = a (1 - a) needs no exp (activations.py).
 
 Speed
 -----
@@ -267,25 +267,22 @@ class Network:
         deltas[-1] = self.cost.delta(zs[-1], activations[-1], y)
         for i in range(len(deltas) - 2, -1, -1):
             # BP2: delta^l = ((w^(l+1))^T delta^(l+1)) (.) f'(z^l), for layer l = i + 2:
-            # entry k sums w^(l+1)_jk delta^(l+1)_j over the neurons j of layer l+1.
-            f, z = functions[i], zs[i]
-            if masks is None:
-                primes = f.prime(z, activations[i + 1])  # f'(z^l)
-            else:
-                # Dropout: a dropped neuron passes no error back, a kept one is scaled
-                # as its output was; f' is taken of the activation before the mask.
-                primes = [p * m for p, m in zip(f.prime(z, f.fn(z)), masks[i])]
+            # entry k of (w^(l+1))^T delta^(l+1) sums w^(l+1)_jk delta^(l+1)_j over the
+            # neurons j of layer l+1.
             w_next, delta_next = self.weights[i + 1], deltas[i + 1]
-            delta = []
-            for k, p in enumerate(primes):
-                if not p:  # f'(z) = 0 (a ReLU at rest, a dropped neuron): no error
-                    delta.append(0.0)
-                    continue
+            back = []
+            for k in range(len(zs[i])):
                 total = 0.0
                 for j, d in enumerate(delta_next):
                     total += w_next[j][k] * d
-                delta.append(total * p)
-            deltas[i] = delta
+                back.append(total)
+            f, z = functions[i], zs[i]
+            if masks is None:
+                deltas[i] = f.times_prime(back, z, activations[i + 1])  # (.) f'(z^l)
+            else:
+                # Dropout: a dropped neuron passes no error back, a kept one is scaled as
+                # its output was; f'(z^l) is that of the activation before the mask.
+                deltas[i] = [d * m for d, m in zip(f.times_prime(back, z, f.fn(z)), masks[i])]
         return zs, activations, deltas
 
     # ----------------------------------------------------------------- saving

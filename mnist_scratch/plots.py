@@ -1,7 +1,8 @@
 """Write every static figure of a trained network, from the command line.
 
 Examples:
-    python -m mnist_scratch.plots --out figures              # the pretrained [784, 30, 10] network
+    python -m mnist_scratch.plots --out figures              # the pretrained [784, 100, 10] network
+    python -m mnist_scratch.plots data/networks/mnist-784-30-10.json --out figures  # chapter 1's
     python -m mnist_scratch.plots data/networks/mnist-784-10.json --out figures
     python -m mnist_scratch.plots net.json --history history.json --out figures
     (a history saved next to the network as NAME.history.json.gz is used by itself)
@@ -43,7 +44,10 @@ from .network import Network
 from .progress import count, format_seconds
 from .training import History, evaluate
 
-DEFAULT_NETWORK_NAME = "mnist-784-30-10.json"
+# The shipped networks (data/networks/): chapter 3's [784, 100, 10] is the default
+# (the best one), chapter 1's [784, 30, 10] the one used if it is missing.
+DEFAULT_NETWORK_NAME = "mnist-784-100-10.json"
+CHAPTER1_NETWORK_NAME = "mnist-784-30-10.json"
 SAMPLES = 30      # test images in samples.png
 WRONG = 20        # images in wrong.png
 DEFAULT_DPI = 150  # pixels per inch (figures.DEFAULT_DPI)
@@ -52,8 +56,10 @@ FIGURE_NAMES = ("samples.png", "wrong.png", "weights.png", "looks_for.png", "con
 
 
 def default_network():
-    """The pretrained [784, 30, 10] network shipped in the project's data/networks/."""
-    return shipped_network(DEFAULT_NETWORK_NAME)
+    """The best pretrained network shipped in the project's data/networks/: chapter 3's
+    [784, 100, 10] (DEFAULT_NETWORK_NAME), or chapter 1's [784, 30, 10] if that is missing."""
+    path = shipped_network(DEFAULT_NETWORK_NAME)
+    return path if os.path.isfile(path) else shipped_network(CHAPTER1_NETWORK_NAME)
 
 
 def history_beside(network_path):

@@ -49,6 +49,7 @@ import csv
 import math
 import os
 import re
+import shlex
 import stat
 import sys
 import time
@@ -69,6 +70,7 @@ NETWORK_NAMES = ("mnist-784-100-10.json", "mnist-784-30-10.json")
 WORKING_SIDE = preprocess.WORKING_SIDE  # pixels on the long side of the picture that is read
 MAX_PIXELS = preprocess.MAX_PIXELS      # larger pictures are refused before they are decoded
 PROG = "python -m mnist_scratch.predict"
+EXIF_ORIENTATION = 0x0112              # the EXIF tag that says how to turn the picture upright
 THUMBNAIL_SIDE = 480                    # pixels on the long side of the picture kept for --figure
 
 
@@ -91,12 +93,15 @@ class Reading:
         size: (width, height) of the picture that was read, after the EXIF
             rotation and the shrinking to WORKING_SIDE.
         original_size: (width, height) stored in the file.
+        orientation: the EXIF orientation tag (1 to 8) if the file has one, else
+            None; 3, 6 and 8 are turns by 180, 90 and 270 degrees (5 and 7 turn
+            and mirror, so 5 to 8 swap the width and height).
         thumbnail: a small Pillow image of the picture (for --figure), or None.
         seconds: the time it took, decoding included.
     """
 
     def __init__(self, path, digits, confidences, boxes, vectors, outputs, size, original_size,
-                 thumbnail=None, seconds=0.0):
+                 orientation=None, thumbnail=None, seconds=0.0):
         self.path = path
         self.digits = digits
         self.confidences = confidences
@@ -105,6 +110,7 @@ class Reading:
         self.outputs = outputs
         self.size = size
         self.original_size = original_size
+        self.orientation = orientation
         self.thumbnail = thumbnail
         self.seconds = seconds
 
@@ -168,7 +174,7 @@ def pillow():
     except ImportError as e:
         requirement = [r for r in VIZ_REQUIREMENTS if r.startswith("pillow")][0]
         raise CommandError('reading pictures needs Pillow (%s); install it with: %s -m pip install "%s"'
-                           % (e, sys.executable, requirement)) from None
+                           % (e, shlex.quote(sys.executable), requirement)) from None
     return Image, ImageOps
 
 
@@ -210,8 +216,9 @@ def decode_picture(path, side=WORKING_SIDE):
     its long side has at most ``side`` pixels.
 
     Returns:
-        (image, original_size): a Pillow image in mode "RGB" or "L" (grey),
-        and the (width, height) stored in the file.
+        (image, original_size, orientation): a Pillow image in mode "RGB" or
+        "L" (grey), the (width, height) stored in the file, and its EXIF
+        orientation tag (None without one).
 
     Raises:
         PictureError: the file is missing, a folder, empty, not a picture,
@@ -244,6 +251,7 @@ def decode_picture(path, side=WORKING_SIDE):
             raise PictureError("%s: a picture of %d x %d pixels has nothing in it"
                                % (path, width, height))
         try:
+            orientation = image.getexif().get(EXIF_ORIENTATION)
             image = _upright_and_small(image, side, Image, ImageOps)
         except MemoryError:
             raise PictureError("%s: not enough memory to decode %s"
@@ -251,7 +259,7 @@ def decode_picture(path, side=WORKING_SIDE):
         except Exception as e:  # Pillow's decoders raise many kinds of errors
             raise PictureError("%s: a truncated or damaged picture (%s)"
                                % (path, str(e) or type(e).__name__)) from None
-    return image, original_size
+    return image, original_size, orientation
 
 
 def _upright_and_small(image, side, Image, ImageOps):
@@ -332,11 +340,13 @@ def predict_picture(network, path, single=False, keep_thumbnail=False):
         CommandError: Pillow is not installed.
     """
     started = time.perf_counter()
-    image, original_size = decode_picture(path)
+    image, original_size, orientation = decode_picture(path)
     try:
         found = preprocess.prepare(image_rows(image), single=single)
     except preprocess.NoInkError:
         raise PictureError("%s: no ink found (a blank page?)" % path) from None
+    except ValueError as e:  # what preprocess refuses; not expected from a decoded picture
+        raise PictureError("%s: %s" % (path, e)) from None
     boxes = [box for box, _ in found]
     vectors = [vector for _, vector in found]
     outputs = [network.feedforward(vector) for vector in vectors]
@@ -347,7 +357,7 @@ def predict_picture(network, path, single=False, keep_thumbnail=False):
         thumbnail = image.copy()
         thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     return Reading(path, "".join(str(d) for d in chosen), [s[d] for s, d in zip(shares, chosen)],
-                   boxes, vectors, outputs, image.size, original_size, thumbnail,
+                   boxes, vectors, outputs, image.size, original_size, orientation, thumbnail,
                    time.perf_counter() - started)
 
 
@@ -372,7 +382,7 @@ def build_parser():
     parser = ArgumentParser(
         prog=PROG,
         description="Read the handwritten digits in picture files (photos, scans, drawings) "
-                    "with a trained network: one line per file, e.g. 'photo.jpg: 7 (98.1%%)'. "
+                    "with a trained network: one line per file, e.g. 'photo.jpg: 7 (98.1%)'. "
                     "Confidence is the digit's share of the ten outputs.")
     parser.add_argument("pictures", nargs="+", type=path_text, metavar="IMAGE",
                         help="picture files: PNG, JPEG, GIF, BMP, TIFF, WebP, ...")

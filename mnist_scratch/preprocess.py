@@ -18,9 +18,9 @@ goes through these steps, each a small function below:
     rows of (red, green, blue) or grey levels, 0..255
       shrink            area averaging, to at most WORKING_SIDE pixels on the long side
       grey_from_rgb     255 = white paper; a coloured pen counts as ink (darkness or saturation)
-      flatten_lighting  divide by the paper's own brightness: no gradients, no shadows
-      remove_rule_lines thin straight lines of ruled or squared paper become paper
-      ink_from_grey     a threshold (Otsu's) between paper and ink; ink in [0, 1], 1 = ink
+      flatten_lighting  (paper.py) divide by the paper's own brightness: no gradients, no shadows
+      remove_rule_lines (paper.py) thin straight lines of ruled or squared paper become paper
+      ink_from_grey     (paper.py) Otsu's threshold between paper and ink; ink in [0, 1], 1 = ink
       find_digits       (segment.py) the digits, left to right
     then, for each digit:
       crop, thicken     its ink alone; a thin pen's strokes are made as thick as MNIST's
@@ -28,15 +28,18 @@ goes through these steps, each a small function below:
       centre_in_frame   into 28 x 28, centre of mass at the centre
       to_vector         784 floats, row by row: what the network reads
 
-``prepare(rows)`` runs them all. Grids are lists of rows (height x width)
-of floats. The picture must be upright: turning a photo by its EXIF
-orientation happens where the file is decoded (``predict.py``). Assumed
-throughout: dark ink on lighter paper.
+``prepare(rows)`` runs them all; every step can be called alone (the steps
+of paper.py and segment.py are importable from here too). Grids are lists
+of rows (height x width) of floats. The picture must be upright: turning a
+photo by its EXIF orientation happens where the file is decoded
+(``predict.py``). Assumed throughout: dark ink on lighter paper.
 """
 
 import math
 from itertools import chain
+from operator import add
 
+from .paper import flatten_lighting, ink_from_grey, otsu_threshold, paper_brightness, remove_rule_lines
 from .segment import NoInkError, find_digit_blobs, find_digits, runs_of
 
 __all__ = [
@@ -52,13 +55,7 @@ BOX = 20                  # MNIST: each digit scaled to fit a 20 x 20 box...
 FRAME = 28                # ...inside a 28 x 28 frame...
 CENTRE = 14.0             # ...with its centre of mass at pixel (14, 14) (measured, see above)
 
-CELLS = 40                # flatten_lighting: the paper's brightness is estimated on about 40 x 40 cells
-PAPER_PERCENTILE = 0.9    # a cell's paper brightness: its 90th percentile (ink is dark, glare is rare)
-CLOSING_CELLS = 3         # dark patches up to about 2 x 3 cells wide (ink) are not lighting
-LINE_CONTRAST = 0.10      # remove_rule_lines: a pixel 10% darker than paper may belong to a line
-MIN_CONTRAST = 0.15       # ink is at least 15% darker than the paper, whatever Otsu says
 TARGET_STROKE = 1.8       # MNIST's median stroke width, in pixels of the 20 x 20 box (stroke_width)
-
 
 # ------------------------------------------------------------ size and colour
 
@@ -90,12 +87,28 @@ def picture_size(rows):
     raise ValueError("a pixel must be a grey level or a (red, green, blue) tuple, not %r" % (first,))
 
 
-def _block_means(lines, fx, n):
-    """The sums of the rows ``lines`` (fy rows of numbers) over fx x fy blocks, divided by n."""
-    # zip(row[0::fx], row[1::fx], ...) yields one tuple per block of fx pixels:
-    # summing them is a loop in C, which matters for a 12-megapixel photo.
-    sums = [map(sum, zip(*[row[k::fx] for k in range(fx)])) for row in lines]
-    return [s / n for s in map(sum, zip(*sums))]
+def _sum_rows(rows):
+    """The element-wise sum of rows of numbers (as long as the shortest)."""
+    # map(add, ...) adds two whole rows in a loop written in C: much faster
+    # than a Python loop over the pixels of a 12-megapixel photo.
+    total = rows[0]
+    for row in rows[1:]:
+        total = list(map(add, total, row))
+    return total
+
+
+def _block_means(values, fx, n):
+    """The sums of each fx consecutive values (a last, incomplete block is dropped), divided by n."""
+    # values[k::fx] holds the k-th value of every block.
+    return [s / n for s in _sum_rows([values[k::fx] for k in range(fx)])]
+
+
+def _channels(row):
+    """(reds, greens, blues) of a row of (red, green, blue) tuples."""
+    # Not zip(*row): that makes an iterator per pixel, and on a large photo
+    # the garbage collector then keeps walking through every pixel's tuple.
+    values = list(chain.from_iterable(row))
+    return values[0::3], values[1::3], values[2::3]
 
 
 def shrink(rows, side=WORKING_SIDE):
@@ -115,15 +128,15 @@ def shrink(rows, side=WORKING_SIDE):
     if factor <= 1:
         return rows, (1, 1)
     fy, fx = min(factor, height), min(factor, width)
+    channels = 3 if is_rgb else 1
     small = []
     for top in range(0, height - fy + 1, fy):
         band = rows[top:top + fy]
         if is_rgb:
-            channels = [list(zip(*row)) for row in band]  # per row: (reds, greens, blues)
-            means = [_block_means([c[k] for c in channels], fx, fy * fx) for k in range(3)]
-            small.append(list(zip(*means)))
-        else:
-            small.append(_block_means(band, fx, fy * fx))
+            band = [list(chain.from_iterable(row)) for row in band]  # red, green, blue, red, ...
+        sums = _sum_rows(band)  # each column summed over the fy rows of the band
+        means = [_block_means(sums[c::channels], fx, fy * fx) for c in range(channels)]
+        small.append(list(zip(*means)) if is_rgb else means[0])
     return small, (fy, fx)
 
 
@@ -138,224 +151,12 @@ def grey_from_rgb(rows):
     """
     grey = []
     for row in rows:
-        reds, greens, blues = zip(*row)
+        reds, greens, blues = _channels(row)
         lightness = [0.299 * r + 0.587 * g + 0.114 * b for r, g, b in row]
         paleness = [255 - hi + lo for hi, lo in zip(map(max, reds, greens, blues),
                                                        map(min, reds, greens, blues))]
         grey.append([y if y < p else p for y, p in zip(lightness, paleness)])
     return grey
-
-
-# ------------------------------------------------------------ lighting
-
-def paper_brightness(grey, cell):
-    """The brightness of the paper, cell by cell: a coarse grid.
-
-    Each cell of ``cell`` x ``cell`` pixels gets its PAPER_PERCENTILE
-    brightness: the paper in it, not the ink (ink is dark and rarely fills
-    90% of a cell). Then a closing (a maximum filter, then a minimum filter,
-    over 2 * CLOSING_CELLS + 1 cells) fills in the cells covered by thick
-    strokes, while large dark areas (a shadow, the table around the page)
-    stay dark and keep their sharp edges.
-
-    Returns:
-        grid of ceil(height / cell) x ceil(width / cell) brightnesses, each at least 1.
-    """
-    coarse = []
-    for top in range(0, len(grey), cell):
-        band = grey[top:top + cell]
-        coarse_row = []
-        for left in range(0, len(grey[0]), cell):
-            values = sorted(chain.from_iterable(row[left:left + cell] for row in band))
-            coarse_row.append(max(1.0, values[int(PAPER_PERCENTILE * (len(values) - 1))]))
-        coarse.append(coarse_row)
-    return _filter_2d(_filter_2d(coarse, CLOSING_CELLS, max), CLOSING_CELLS, min)
-
-
-def _filter_2d(grid, radius, pick):
-    """``pick`` (max or min) over a square window of 2 * radius + 1 cells (cut at the edges)."""
-    def filter_1d(line):
-        return [pick(line[max(0, i - radius):i + radius + 1]) for i in range(len(line))]
-    across = [filter_1d(row) for row in grid]
-    return [list(row) for row in zip(*[filter_1d(col) for col in zip(*across)])]
-
-
-def _interpolation(n, cell, n_coarse):
-    """For each of n pixels: (i0, i1, t), the two coarse cells around it and the weight of i1."""
-    table = []
-    for x in range(n):
-        u = min(max((x + 0.5) / cell - 0.5, 0.0), n_coarse - 1.0)  # in cell-centre units
-        i0 = int(u)
-        table.append((i0, min(i0 + 1, n_coarse - 1), u - i0))
-    return table
-
-
-def flatten_lighting(grey, cells=CELLS):
-    """Even out the lighting: each pixel divided by the paper's brightness there.
-
-    Light falls unevenly on a photographed page (a gradient from the window,
-    the shadow of the phone), and the paper's brightness varies with it. The
-    ink reflects the same fraction of whatever light falls on it, so dividing
-    by the local paper brightness (``paper_brightness``, interpolated
-    bilinearly between cell centres) leaves paper at 255 everywhere and the
-    ink dark, whatever the light.
-
-    Args:
-        grey: grid of grey levels (255 = white).
-        cells: about this many cells along the long side.
-
-    Returns:
-        a new grid of grey levels in [0, 255], paper near 255.
-    """
-    height, width = len(grey), len(grey[0])
-    cell = max(2, -(-max(height, width) // cells))
-    coarse = paper_brightness(grey, cell)
-    rows = _interpolation(height, cell, len(coarse))
-    columns = _interpolation(width, cell, len(coarse[0]))
-    flat = []
-    for grey_row, (i0, i1, t) in zip(grey, rows):
-        line = [a + (b - a) * t for a, b in zip(coarse[i0], coarse[i1])]
-        paper = [line[j0] + (line[j1] - line[j0]) * s for j0, j1, s in columns]
-        flat.append([255.0 if g >= p else 255.0 * g / p for g, p in zip(grey_row, paper)])
-    return flat
-
-
-# ------------------------------------------------------------ ruled and squared paper
-
-def _thin_mask(dark_rows, thickness):
-    """Rows of 0/1 bytes: 1 where a dark pixel's vertical run is at most ``thickness`` long."""
-    columns = []
-    for column in zip(*dark_rows):
-        thin = bytearray(len(column))
-        for start, end in runs_of(bytes(column)):
-            if end - start <= thickness:
-                thin[start:end] = b"\x01" * (end - start)
-        columns.append(thin)
-    return [bytes(row) for row in zip(*columns)]
-
-
-def _line_cells(thin_rows, strips):
-    """The (strip, row) cells where a horizontal line runs: thin pixels cover
-    at least half of that row of the strip, and the cells chain across at
-    least three quarters of the picture's width (so a digit's bar is no line)."""
-    width = len(thin_rows[0])
-    bounds = [(s * width // strips, (s + 1) * width // strips) for s in range(strips)]
-    flagged = {(s, r) for r, row in enumerate(thin_rows) for s, (a, b) in enumerate(bounds)
-               if 2 * sum(row[a:b]) >= b - a}
-    lines = set()
-    seen = set()
-    for start in flagged:
-        if start in seen:
-            continue
-        # Flood fill: a line continues in the same strip one row up or down, or in
-        # the next strip (or the one after, past a digit that hides it) a few rows
-        # up or down (the line may be a little tilted).
-        chain_cells, todo = [], [start]
-        seen.add(start)
-        while todo:
-            s, r = todo.pop()
-            chain_cells.append((s, r))
-            near = [(s, r - 1), (s, r + 1)] + [(s + ds, r + dr) for ds in (-2, -1, 1, 2)
-                                               for dr in (-3, -2, -1, 0, 1, 2, 3)]
-            for cell in near:
-                if cell in flagged and cell not in seen:
-                    seen.add(cell)
-                    todo.append(cell)
-        spanned = {s for s, _ in chain_cells}
-        if max(spanned) - min(spanned) + 1 >= 0.75 * strips:
-            lines.update(chain_cells)
-    return lines, bounds
-
-
-def _remove_horizontal_lines(grey, thickness, strips):
-    limit = 255.0 * (1.0 - LINE_CONTRAST)
-    dark = [bytes(map(limit.__gt__, row)) for row in grey]
-    thin = _thin_mask(dark, thickness)
-    lines, bounds = _line_cells(thin, strips)
-    if not lines:
-        return grey
-    clean = [list(row) for row in grey]
-    for s, r in lines:
-        a, b = bounds[s]
-        row = clean[r]
-        for c in range(a, b):
-            if thin[r][c]:
-                row[c] = 255.0
-    return clean
-
-
-def remove_rule_lines(grey, strips=8):
-    """Make the lines of ruled or squared paper paper-white; keep the digits.
-
-    A rule line is long, thin and straight: in the picture cut into
-    ``strips`` vertical strips, its rows are covered at least half by thin
-    dark pixels (dark runs, measured vertically, at most 1/100 of the
-    picture's long side) in strip after strip, across three quarters of the
-    width. Only the thin pixels of those rows are removed: where a digit's
-    stroke crosses the line, the dark run there is long (the stroke goes on
-    above and below), so the stroke is kept whole. Vertical lines (squared
-    paper) are the same thing in the transposed picture.
-
-    Returns:
-        the grid itself when there are no lines, else a new grid.
-    """
-    thickness = max(2, round(max(len(grey), len(grey[0])) / 100))
-    grey = _remove_horizontal_lines(grey, thickness, strips)
-    transposed = [list(column) for column in zip(*grey)]
-    cleaned = _remove_horizontal_lines(transposed, thickness, strips)
-    if cleaned is transposed:
-        return grey
-    return [list(row) for row in zip(*cleaned)]
-
-
-# ------------------------------------------------------------ ink
-
-def otsu_threshold(histogram):
-    """Otsu's threshold: the level t that splits a histogram into two classes,
-    levels <= t and levels > t, with the largest between-class variance
-    w0 w1 (m0 - m1)^2 (w: the classes' shares, m: their mean levels).
-
-    Returns:
-        (t, m1): the threshold (an index of ``histogram``) and the mean level of the upper class.
-    """
-    total = sum(histogram)
-    level_sum = sum(level * n for level, n in enumerate(histogram))
-    best, best_t, best_m1 = -1.0, 0, len(histogram) - 1.0
-    count0 = sum0 = 0.0
-    for t, n in enumerate(histogram[:-1]):
-        count0 += n
-        sum0 += t * n
-        count1 = total - count0
-        if count0 == 0 or count1 == 0:
-            continue
-        m0, m1 = sum0 / count0, (level_sum - sum0) / count1
-        between = count0 * count1 * (m0 - m1) ** 2
-        if between > best:
-            best, best_t, best_m1 = between, t, m1
-    return best_t, best_m1
-
-
-def ink_from_grey(grey):
-    """The ink in a grey picture: a grid of floats in [0, 1], 1 = ink, 0 = paper.
-
-    The lighting is flattened and rule lines removed first. Then the
-    darkness d = 1 - grey / 255 of every pixel is split by Otsu's threshold
-    t (never below MIN_CONTRAST, so a blank page has no ink). Pixels below t
-    are paper (exactly 0); above it the ink rises linearly to 1 at half way
-    between t and the ink's mean darkness, which keeps the soft edges of
-    strokes.
-    """
-    flat = remove_rule_lines(flatten_lighting(grey))
-    histogram = [0] * 256
-    for row in flat:
-        for g in row:
-            histogram[255 - int(g)] += 1  # darkness in 256 levels
-    t, ink_mean = otsu_threshold(histogram)
-    low = max(t / 255.0, MIN_CONTRAST)
-    full = max((low + ink_mean / 255.0) / 2.0, low + 0.05)
-    span = 255.0 * (full - low)
-    paper = 255.0 * (1.0 - low)  # grey levels above this are paper
-    return [[0.0 if g >= paper else min(1.0, (paper - g) / span) for g in row] for row in flat]
 
 
 # ------------------------------------------------------------ one digit
@@ -528,7 +329,10 @@ def prepare(rows, single=False):
     """
     height, width, is_rgb = picture_size(rows)
     small, (fy, fx) = shrink(rows)
-    grey = grey_from_rgb(small) if is_rgb else [[float(v) for v in row] for row in small]
+    if is_rgb:
+        grey = grey_from_rgb(small)
+    else:
+        grey = [[min(255.0, max(0.0, float(v))) for v in row] for row in small]
     ink = ink_from_grey(grey)
     found = []
     for blob in find_digit_blobs(ink, single=single):

@@ -32,7 +32,8 @@ OVERLAP = 0.5         # two pieces overlapping in half the narrower one's column
 MAX_GAP = 0.5         # ...unless more than half the taller one's height lies between them
 PUNCTUATION = 0.4     # a group under 40% of the tallest group's height is no digit
 DIGIT_ASPECT = 0.75   # MNIST's median width / height of a digit
-WIDE = 1.15           # a group wider than 1.15 times its height holds touching digits (2% of MNIST's are)
+VALLEY = 0.5          # a cut between touching digits crosses at most half the ink of a typical column
+WIDE = 1.3            # a group 1.3 times as wide as tall may hold touching digits (2% of MNIST's digits are)
 MAX_BLOBS = 100       # more pieces than this after the specks: keep the largest (not a number)
 
 _INK_RUN = re.compile(b"[^\x00]+")
@@ -180,17 +181,21 @@ def _column_ink(blob):
 def split_wide(blob, digit_width):
     """Cut a blob that is too wide for one digit into touching digits.
 
-    It holds n = round(width / digit_width) digits; when n >= 2 it is cut
-    n - 1 times, the k-th cut at the column with the least ink within 30% of
-    a digit's width of where it is expected (left + k * width / n).
+    It holds n = round(width / digit_width) digits; when n >= 2 it is cut up
+    to n - 1 times. The k-th cut goes at the column with the least ink within
+    30% of a digit's width of where it is expected (left + k * width / n),
+    and only where that column holds at most VALLEY of the typical column's
+    ink: two digits touch by a stroke or two, while the middle of a wide 0
+    or 3 crosses as many strokes as the rest of it.
 
     Returns:
-        list of Blob, left to right (just [blob] when it is not wide).
+        list of Blob, left to right (just [blob] when it is not cut).
     """
     n = round(blob.width / digit_width)
     if n < 2:
         return [blob]
     ink = _column_ink(blob)
+    typical = sorted(ink)[len(ink) // 2]
     step = blob.width / n
     cuts = [0]
     for k in range(1, n):
@@ -199,7 +204,9 @@ def split_wide(blob, digit_width):
         high = min(blob.width - 1, int(expected + 0.3 * step))
         if low > high:
             continue
-        cuts.append(min(range(low, high + 1), key=lambda c: (ink[c], abs(c - expected))))
+        cut = min(range(low, high + 1), key=lambda c: (ink[c], abs(c - expected)))
+        if ink[cut] <= VALLEY * typical:
+            cuts.append(cut)
     cuts.append(blob.width)
     pieces = []
     for a, b in zip(cuts, cuts[1:]):

@@ -5,11 +5,18 @@ Examples:
     python -m mnist_scratch.sweep --eta 0.1 0.5 3 10 --repeats 3 --limit 10000 --out sweeps/eta
     python -m mnist_scratch.sweep --mini-batch-size 1 10 100 --eta 3 --out sweeps/batch --jobs 2
 
+    python -m mnist_scratch.sweep --cost quadratic cross-entropy --lmbda 0 5 --out sweeps/ch3
+    python -m mnist_scratch.sweep --expand no yes --distort 0 1 --out sweeps/more-data
+
 Every setting of ``learn`` (``--sizes``, ``--epochs``, ``--mini-batch-size``,
-``--eta``, ``--init``, ``--limit``, ...) may take several values; the grid is
-their product, and ``--repeats K`` trains each point of the grid with K seeds
+``--eta``, ``--init``, ``--cost``, ``--activation``, ``--lmbda``,
+``--momentum``, ``--dropout``, ``--patience``, ``--halvings``, ``--expand``,
+``--distort``, ``--limit``, ...) may take several values; the grid is their
+product, and ``--repeats K`` trains each point of the grid with K seeds
 (``--seed``, ``--seed`` + 1, ...) to show the run-to-run spread. Sizes are
-written with commas: ``--sizes 784,30,10``.
+written with commas: ``--sizes 784,30,10``; ``--expand`` takes ``no`` and/or
+``yes``, ``--patience`` a number of epochs or ``none``, ``--distort`` a
+strength (0: off).
 
 Each run trains like ``learn``: it keeps the network of the epoch with the
 best validation accuracy and scores that one on the test images. ``--out DIR``
@@ -29,8 +36,10 @@ processes (default: the number of cores). From Python, ``run_sweep`` takes any
 ``concurrent.futures.Executor``, for example a cluster's (see the README).
 """
 
+import argparse
 import concurrent.futures
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -39,13 +48,16 @@ import sys
 import time
 
 from . import learn
+from .activations import ACTIVATIONS
+from .augment import shifted_copies
 from .cli import (ArgumentParser, CommandError, line_printer, non_negative_int, positive_float,
                   positive_int, run_main)
+from .costs import COSTS
 from .datasets import load_mnist
 from .fileio import atomic_write_text, check_writable, ensure_folder
 from .network import INITS, Network, check_size
 from .progress import format_seconds
-from .training import TrainingDiverged, evaluate, sgd
+from .training import History, TrainingDiverged, evaluate, sgd
 
 __all__ = ["SETTINGS", "DEFAULTS", "grid", "run_one", "run_sweep", "write_results", "main"]
 
@@ -57,6 +69,15 @@ DEFAULTS = {
     "mini_batch_size": learn.DEFAULT_MINI_BATCH_SIZE,
     "eta": learn.DEFAULT_ETA,
     "init": "scaled",
+    "cost": learn.DEFAULT_COST,
+    "activation": learn.DEFAULT_ACTIVATION,
+    "lmbda": 0.0,              # L2 regularisation
+    "momentum": 0.0,
+    "dropout": 0.0,
+    "patience": None,          # early stopping (None: never)
+    "halvings": 0,             # the learning-rate schedule (needs patience)
+    "expand": False,           # the shifted copies of the training images
+    "distort": 0.0,            # strength of the random distortions (0: none)
     "limit": None,             # training images (None: all 50,000)
     "validation_limit": None,  # validation images (None: all 10,000)
     "test_limit": None,        # test images (None: all 10,000)
@@ -89,14 +110,32 @@ def grid(**values):
     return [dict(zip(SETTINGS, combination)) for combination in itertools.product(*axes)]
 
 
+MAX_NAME = 150  # characters of a run's file name before it is shortened (file systems allow 255)
+
+
 def run_name(settings, seed):
-    """A file name that says which run it is, e.g. 'sizes=784-30-10,eta=3.0,...,seed=1'."""
+    """A file name that says which run it is: the settings that differ from DEFAULTS,
+    e.g. 'sizes=784-100-10,eta=0.5,seed=1' ('seed=1' alone for the defaults). A name
+    longer than MAX_NAME is cut, and a hash of the whole name keeps it unique."""
     parts = []
     for name in SETTINGS:
         value = settings[name]
+        if value == DEFAULTS[name]:
+            continue
         text = "-".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append("%s=%s" % (name, text))
-    return ",".join(parts + ["seed=%d" % seed])
+    name = ",".join(parts + ["seed=%d" % seed])
+    if len(name) > MAX_NAME:
+        name = name[:MAX_NAME - 13] + ",," + hashlib.sha1(name.encode()).hexdigest()[:11]
+    return name
+
+
+def check_settings(settings):
+    """Raise CommandError for settings that cannot be trained (as ``learn`` would refuse
+    them): see learn.check_training_options."""
+    learn.check_training_options(settings["sizes"], settings["dropout"], settings["patience"],
+                                 settings["halvings"], settings["validation_limit"],
+                                 settings["expand"], settings["limit"])
 
 
 def run_one(settings, seed, data_dir=None):
@@ -111,17 +150,22 @@ def run_one(settings, seed, data_dir=None):
         dict with "settings", "seed", "status" ("ok", or "diverged" with a
         "message"), "best_epoch", "validation_accuracy", "test_accuracy" (of
         the best epoch's network; None without test images), "epoch_accuracy"
-        (validation accuracy after each epoch) and "seconds".
+        (validation accuracy after each epoch), "stopped" (why early stopping
+        ended the run, or None) and "seconds".
     """
     start = time.perf_counter()
     training_data = load_mnist("train", data_dir, limit=settings["limit"])
+    if settings["expand"]:
+        training_data = shifted_copies(training_data)
     validation_data = (load_mnist("validation", data_dir, limit=settings["validation_limit"])
                        if settings["validation_limit"] != 0 else [])
     test_data = (load_mnist("test", data_dir, limit=settings["test_limit"])
                  if settings["test_limit"] != 0 else [])
-    net = Network(settings["sizes"], seed=seed, init=settings["init"])
+    net = Network(settings["sizes"], seed=seed, init=settings["init"],
+                  activation=settings["activation"], cost=settings["cost"])
     result = {"settings": settings, "seed": seed, "status": "ok", "best_epoch": 0,
-              "validation_accuracy": None, "test_accuracy": None, "epoch_accuracy": []}
+              "validation_accuracy": None, "test_accuracy": None, "epoch_accuracy": [],
+              "stopped": None}
     # Training replaces the weight lists, so a reference is a snapshot of the best epoch.
     best = {"accuracy": -1.0, "weights": net.weights, "biases": net.biases}
 
@@ -134,9 +178,14 @@ def run_one(settings, seed, data_dir=None):
             if validation_data:
                 result["validation_accuracy"] = accuracy
 
+    history = History()
     try:
         sgd(net, training_data, settings["epochs"], settings["mini_batch_size"], settings["eta"],
-            evaluation_data=validation_data, seed=seed, on_epoch=on_epoch)
+            evaluation_data=validation_data, seed=seed, on_epoch=on_epoch, history=history,
+            lmbda=settings["lmbda"], momentum=settings["momentum"], dropout=settings["dropout"],
+            patience=settings["patience"], halvings=settings["halvings"],
+            augment=learn.distorter(settings["distort"]))
+        result["stopped"] = history.stopped
     except TrainingDiverged as e:
         result.update(status="diverged", message=str(e))
     if result["status"] == "ok" and test_data and result["best_epoch"]:
@@ -294,6 +343,19 @@ def sizes_list(text):
     return sizes
 
 
+def yes_no(text):
+    """An argparse type: 'yes' -> True, 'no' -> False (for --expand)."""
+    answers = {"yes": True, "no": False}
+    if text not in answers:
+        raise argparse.ArgumentTypeError("%r is neither yes nor no" % text[:40])
+    return answers[text]
+
+
+def patience_or_none(text):
+    """An argparse type: a whole number of epochs >= 1, or 'none' (no early stopping)."""
+    return None if text == "none" else positive_int(text)
+
+
 def build_parser():
     parser = ArgumentParser(
         prog="python -m mnist_scratch.sweep",
@@ -306,6 +368,20 @@ def build_parser():
     parser.add_argument("--mini-batch-size", type=positive_int, nargs="+", metavar="M", help=several)
     parser.add_argument("--eta", type=positive_float, nargs="+", help=several)
     parser.add_argument("--init", choices=INITS, nargs="+", help=several)
+    parser.add_argument("--cost", choices=list(COSTS), nargs="+", help=several)
+    parser.add_argument("--activation", choices=list(ACTIVATIONS), nargs="+", help=several)
+    parser.add_argument("--lmbda", type=learn.non_negative_float, nargs="+",
+                        help="L2 regularisation; " + several)
+    parser.add_argument("--momentum", type=learn.fraction, nargs="+", metavar="MU", help=several)
+    parser.add_argument("--dropout", type=learn.fraction, nargs="+", metavar="P", help=several)
+    parser.add_argument("--patience", type=patience_or_none, nargs="+", metavar="EPOCHS",
+                        help="early stopping, in epochs, or none; " + several)
+    parser.add_argument("--halvings", type=non_negative_int, nargs="+", metavar="K",
+                        help="halvings of eta (needs --patience); " + several)
+    parser.add_argument("--expand", type=yes_no, nargs="+", metavar="{no,yes}",
+                        help="train on the shifted copies too; " + several)
+    parser.add_argument("--distort", type=learn.distortion_strength, nargs="+",
+                        metavar="STRENGTH", help="random distortions (0: none); " + several)
     parser.add_argument("--limit", type=positive_int, nargs="+", metavar="N",
                         help="training images (default: all 50,000); " + several)
     parser.add_argument("--validation-limit", type=non_negative_int, nargs="+", metavar="N",
@@ -338,7 +414,10 @@ def _settings_from_args(args):
             raise CommandError("--sizes %s: a network for MNIST starts with 784 inputs, ends with "
                                "10 outputs and has positive sizes, e.g. 784,30,10"
                                % ",".join(map(str, sizes))[:80])
-    return grid(**values)
+    settings_list = grid(**values)
+    for settings in settings_list:
+        check_settings(settings)  # e.g. --halvings without --patience, before any run starts
+    return settings_list
 
 
 def run(args, out=sys.stdout):

@@ -15,14 +15,16 @@ Chapter 3 adds, each off unless asked for (see ``sgd``):
   of its training data.
 - Momentum (``momentum``, mu): each weight has a velocity v that remembers
   past steps, v -> mu v - (eta / m) sum_x dC_x/dw, then w -> w + v (biases
-  too), so steps keep going where the gradient keeps pointing.
+  too), so steps keep going where the gradient keeps pointing. v is the
+  last step itself, w - w_prev (see ``_step``).
 - Dropout (``dropout``, p): for each training example, every hidden neuron
   is switched off with probability p; the kept ones are scaled by 1/(1 - p)
   so each layer's expected output is unchanged, and the trained network is
   used as it is, with every neuron.
 - Early stopping (``patience``) and a learning-rate schedule (``halvings``):
   when the accuracy on the evaluation (validation) data has not improved for
-  ``patience`` epochs, halve eta, up to ``halvings`` times; then stop.
+  ``patience`` epochs, halve eta, up to ``halvings`` times; then stop
+  (schedule.py).
 - Augmented data (``augment``): each epoch sees a newly distorted copy of
   every training image (see augment.py).
 
@@ -45,35 +47,17 @@ it is always ``(x, label)``.
 import math
 import random
 import time
-from itertools import repeat
-from operator import add, mul, sub
 
 from .checks import (COPIES_WHILE_TRAINING, check_eta, check_examples, check_input, check_number,
                      check_size, check_whole_number)
-from .costs import QuadraticCost
+from .divergence import STUCK_SAMPLE, TrainingDiverged, check_not_diverged
 from .history import History
-from .linalg import argmax, one_hot, zeros, zeros_matrix
+from .linalg import argmax, one_hot
+from .schedule import Schedule
 from .sums import nonzero_indices
 
 __all__ = ["sgd", "update_mini_batch", "mini_batches", "evaluate", "check_examples",
            "Evaluation", "History", "TrainingDiverged"]
-
-
-class TrainingDiverged(ArithmeticError):
-    """Training broke down because the learning rate is too large for this network.
-
-    Either the cost or a weight became NaN or infinite, or (the usual way for
-    sigmoid outputs with the quadratic cost) the steps drove the weighted
-    inputs so far from zero that every output neuron is stuck at 0 or 1: then
-    sigma'(z) = 0, every gradient is 0 (BP1), and the network can never learn
-    again.
-    """
-
-
-# An output within this distance of 0 or 1 is saturated: sigma'(z) < 1e-4, |z| > 9.2.
-SATURATED = 1e-4
-# After every epoch, the check for a stuck network looks at this many training examples.
-STUCK_SAMPLE = 100
 
 
 class Evaluation:
@@ -176,43 +160,47 @@ def update_mini_batch(network, mini_batch, eta, targets=None, lmbda=0.0, n=None)
     return _step(network, examples, eta, targets or one_hots(network.sizes[-1]), decay)
 
 
-def _step(network, examples, eta, targets, decay=1.0, velocities=None, momentum=0.0,
+def _step(network, examples, eta, targets, decay=1.0, previous=None, momentum=0.0,
           dropout=0.0, rng=None):
     """``update_mini_batch`` on checked examples, (x, label, nonzero) as made by
     check_examples, with weight decay, momentum and dropout as in ``sgd``.
 
-    Without momentum the new weights start as copies of the old ones (times
-    ``decay`` = 1 - eta lmbda / n, with L2) and each example's share of the
-    step is subtracted from them (``_descend``). With momentum the shares are
-    subtracted from the new velocities instead, which start as mu v (minus
-    the decay's eta lmbda/n w), and then w -> w + v. ``velocities`` is the
-    pair (of weights, of biases) of the run, replaced here by the new one.
+    The new weights start as the old ones w, moved by the parts of the step
+    that do not depend on the examples: times ``decay`` = 1 - eta lmbda / n
+    with L2, plus mu v with momentum. Then each example's share of the
+    gradient is subtracted from them (``_descend``).
+
+    With momentum, the velocity v is the last step the weights took,
+    v = w - w_prev, ``previous`` being the pair (weights, biases) before it
+    (the network's own lists at the start: v = 0). So v -> mu v - (eta/m)
+    sum nabla_w and w -> w + v are one formula, w -> w + mu (w - w_prev) -
+    (eta/m) sum nabla_w, and no velocities are stored: the old lists are kept
+    instead (training never changes a list in place). With mu = 0 this is
+    plain gradient descent, bit for bit.
+
+    Plain steps copy only the list of pointers to the weights (in C) and
+    change the weights the examples touch. L2 and momentum change every
+    weight at every step, one pass in Python per mini-batch, which a larger
+    mini-batch spreads over more examples.
     """
     step = eta / len(examples)
-    if velocities is None:
-        # New lists, copied: the network's own are never changed, so a reference
-        # to them taken earlier (a GIF's snapshot) keeps its values.
+    # New lists: the network's own are never changed, so a reference to them
+    # taken earlier (a GIF's snapshot, momentum's previous weights) keeps its values.
+    if previous is None:
         if decay == 1.0:
             weights = [[row[:] for row in w] for w in network.weights]
-        else:  # weight decay: w -> (1 - eta lmbda / n) w; map and repeat run the loop in C
-            weights = [[list(map(mul, row, repeat(decay))) for row in w] for w in network.weights]
+        else:  # L2 weight decay: w -> (1 - eta lmbda / n) w
+            weights = [[[decay * v for v in row] for row in w] for w in network.weights]
         biases = [b[:] for b in network.biases]
-        result = _descend(network, examples, weights, biases, step, targets, dropout, rng)
-        network.weights, network.biases = weights, biases
-        return result
-    v_weights, v_biases = velocities
-    mu, shrink = repeat(momentum), repeat(1.0 - decay)
-    if decay == 1.0:  # v -> mu v, then minus each example's share
-        new_vw = [[list(map(mul, v, mu)) for v in vw] for vw in v_weights]
-    else:             # v -> mu v - (eta lmbda / n) w, then minus each example's share
-        new_vw = [[list(map(sub, map(mul, v, mu), map(mul, row, shrink)))
-                   for v, row in zip(vw, w)] for vw, w in zip(v_weights, network.weights)]
-    new_vb = [list(map(mul, v, mu)) for v in v_biases]
-    result = _descend(network, examples, new_vw, new_vb, step, targets, dropout, rng)
-    velocities[:] = [new_vw, new_vb]
-    network.weights = [[list(map(add, row, v)) for row, v in zip(w, vw)]  # w -> w + v
-                       for w, vw in zip(network.weights, new_vw)]
-    network.biases = [list(map(add, b, v)) for b, v in zip(network.biases, new_vb)]
+    else:
+        mu = momentum  # v = w - w_prev: w -> (decay) w + mu v
+        weights = [[[decay * v + mu * (v - v_prev) for v, v_prev in zip(row, row_prev)]
+                    for row, row_prev in zip(w, w_prev)]
+                   for w, w_prev in zip(network.weights, previous[0])]
+        biases = [[v + mu * (v - v_prev) for v, v_prev in zip(b, b_prev)]
+                  for b, b_prev in zip(network.biases, previous[1])]
+    result = _descend(network, examples, weights, biases, step, targets, dropout, rng)
+    network.weights, network.biases = weights, biases
     return result
 
 
@@ -269,58 +257,6 @@ def _augmented(batch, augment, rng, positions):
         check_input(new_x, len(positions), "an image made by augment")
         examples.append((new_x, label, nonzero_indices(new_x, positions)))
     return examples
-
-
-def _saturated(network, examples):
-    """If every output neuron is saturated (within SATURATED of 0 or 1) on every one
-    of ``examples``: (how many it gets right, whether every output is exactly 0 or 1).
-    Otherwise None (found at the first output that is not saturated)."""
-    correct = 0
-    exact = True
-    for x, label, nonzero in examples:
-        output = network.forward(x, nonzero)[1][-1]
-        for a in output:
-            if SATURATED < a < 1.0 - SATURATED:
-                return None
-            exact = exact and a in (0.0, 1.0)
-        correct += argmax(output) == label
-    return correct, exact
-
-
-def _check_not_diverged(network, sample, epoch, eta):
-    """Raise TrainingDiverged if, after this epoch, the network cannot learn any more.
-
-    Two ways: a weight or bias is no longer a finite number, or (for the
-    quadratic cost) every output neuron is stuck at 0 or 1 on every example of
-    ``sample`` while some are wrong: sigma'(z) = 0 there, so the gradient
-    vanished and no number of further epochs can help. "Stuck" means within
-    SATURATED of 0 or 1 with most examples wrong, or exactly 0 or 1 (sigma'(z)
-    exactly 0: not one weight can move) with any example wrong. A network that
-    learned its examples may be saturated too, but then it gets them right.
-    (The cross-entropy and log-likelihood costs have delta^L = a - y, which
-    does not vanish when the outputs saturate: those networks are never stuck
-    this way.) The sample is measured now, after the epoch, so a run on a
-    handful of examples is judged as soundly as a long one; for a healthy
-    network the first output that is not saturated ends the check, after one
-    forward pass.
-    """
-    rows = network.biases + [row for w in network.weights for row in w]
-    if not all(math.isfinite(sum(row)) for row in rows):  # a NaN or inf makes the sum NaN or inf
-        raise TrainingDiverged(
-            "after epoch %d the weights are no longer finite numbers: eta = %g is too large for "
-            "this network; try a smaller learning rate (e.g. %g)" % (epoch, eta, eta / 10))
-    if network.cost is not QuadraticCost:
-        return
-    saturated = _saturated(network, sample)
-    if saturated is None:
-        return
-    correct, exact = saturated
-    if 2 * correct < len(sample) or (exact and correct < len(sample)):
-        raise TrainingDiverged(
-            "after epoch %d every output neuron is stuck at 0 or 1 and the network gets only %d "
-            "of the first %d training examples right: eta = %g is too large for this network, "
-            "so the gradient vanished; try a smaller learning rate (e.g. %g)"
-            % (epoch, correct, len(sample), eta, eta / 10))
 
 
 def _describe(augment):
@@ -439,12 +375,10 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     else:
         history.settings.update(settings)
     decay = 1.0 - eta * lmbda / n if lmbda else 1.0
-    velocities = None
-    if momentum:
-        velocities = [[zeros_matrix(len(w), len(w[0])) for w in network.weights],
-                      [zeros(len(b)) for b in network.biases]]
+    # Momentum: the weights before the last step (at first the same: velocity 0).
+    previous = (network.weights, network.biases) if momentum else None
     positions = list(range(n_in))  # shared by the nonzero lists of augmented images
-    best, best_epoch, waited, halved = None, 0, 0, 0
+    schedule = Schedule(eta, patience, halvings)  # early stopping and halving eta
     batches_per_epoch = math.ceil(n / mini_batch_size)
     seen = 0
     start = time.perf_counter()
@@ -455,8 +389,11 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         for b, batch in enumerate(mini_batches(examples, mini_batch_size, rng), 1):
             if augment is not None:
                 batch = _augmented(batch, augment, rng, positions)
-            cost, correct = _step(network, batch, eta, targets, decay, velocities, momentum,
+            before = network.weights, network.biases
+            cost, correct = _step(network, batch, eta, targets, decay, previous, momentum,
                                   dropout, rng)
+            if momentum:
+                previous = before
             if not math.isfinite(cost):
                 raise TrainingDiverged(
                     "the cost became %r in epoch %d, mini-batch %d: eta = %g is too large for this "
@@ -475,7 +412,7 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         record = {"epoch": epoch, "eta": eta, "seconds": time.perf_counter() - epoch_start,
                   "examples_seen": seen, "train_cost": epoch_cost / n,
                   "train_accuracy": epoch_correct / n}
-        _check_not_diverged(network, examples[:STUCK_SAMPLE], epoch, eta)
+        check_not_diverged(network, examples[:STUCK_SAMPLE], epoch, eta)
         if held_out:
             result = _evaluate(network, held_out)
             record.update({"evaluation_cost": result.cost, "evaluation_accuracy": result.accuracy,
@@ -484,22 +421,10 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
         history.epochs.append(record)
         if on_epoch is not None:
             on_epoch(record, network)
-        if patience is None:
-            continue
-        # Early stopping and the learning-rate schedule, judged on the evaluation data.
-        if best is None or result.accuracy > best:
-            best, best_epoch, waited = result.accuracy, epoch, 0
-            continue
-        waited += 1
-        if waited < patience:
-            continue
-        if halved < halvings:
-            eta, halved, waited = eta / 2, halved + 1, 0
+        if held_out and not schedule.after_epoch(epoch, result.accuracy):
+            history.stopped = schedule.stopped
+            break
+        if schedule.eta != eta:  # halved: the step and the weight decay shrink with it
+            eta = schedule.eta
             decay = 1.0 - eta * lmbda / n if lmbda else 1.0
-            continue
-        history.stopped = ("stopped after epoch %d: no better evaluation accuracy for %d epochs "
-                           "(the best, %.2f%%, was in epoch %d)%s"
-                           % (epoch, patience, 100 * best, best_epoch,
-                              ", after halving eta %d times" % halved if halved else ""))
-        break
     return history

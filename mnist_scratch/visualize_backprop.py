@@ -6,6 +6,14 @@ Used by ``python -m mnist_scratch.backprop --figure FILE``; from Python:
     data = backprop.walkthrough([3, 5, 4, 2])
     fig = visualize_backprop.draw_backprop(data)              # a matplotlib Figure
     visualize_backprop.save_backprop_figure(data, "net.png", dpi=150)
+    visualize_backprop.save_backprop_slides(data, "slides/")   # one PNG per step
+
+The slides (``python -m mnist_scratch.backprop --slides DIR``) are the same
+figure once per step of the walkthrough, STAGES: the forward pass, BP1, BP2,
+BP3 and BP4. On each, what that step computes is highlighted in yellow,
+arrows show which way the numbers flow (forward, then back through the
+weights), and the numbers not computed yet read "?". Every slide has the
+same size and layout, so flipping through them only changes what is new.
 
 What the figure shows, in the book's numbering (layer 1 is the input):
     circles   the neurons; the fill is the activation a (white 0, black 1, like
@@ -25,6 +33,8 @@ back of a classroom. ``width`` scales the whole figure, text included.
 Needs matplotlib; draws without a display (no pyplot).
 """
 
+import os
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -34,11 +44,15 @@ from .backprop import agrees
 from .visualize import check_figure_path, save_figure
 
 __all__ = ["draw_backprop", "save_backprop_figure", "check_backprop_figure", "figure_size",
-           "figure_pixels", "figure_options", "DEFAULT_DPI", "MAX_PIXELS"]
+           "figure_pixels", "figure_options", "save_backprop_slides", "check_backprop_slides",
+           "SLIDE_NAMES", "STAGES", "DEFAULT_DPI", "MAX_PIXELS"]
 
 POSITIVE, NEGATIVE = "#c0392b", "#1f5fbf"   # red positive, blue negative, as in the weight images
 DELTA_COLOUR = "#7d3c98"                    # purple: what the backward pass computes
 RULE_COLOUR = "#888888"
+HIGHLIGHT = "#ffe680"                       # what the slide's step computes
+NOT_YET = "#b0b0b0"                         # "?": a number a later step computes
+FADED = 0.15                                # alpha of weight lines a step does not use
 
 DEFAULT_DPI = 150          # crisp on a projector
 FONT = 20.0                # points: the base text size at the figure's natural width
@@ -62,6 +76,11 @@ LEGEND = [("fill", "fill: activation a"), ("line+", "w > 0"), ("line-", "w < 0 (
 SWATCH = {"fill": 4.8, "line+": 2.5, "line-": 2.5, "delta": 1.2}
 CAPTION = ("tables: row j is neuron j of layer l, column k is neuron k of layer l-1, "
            "counted from the top")
+SLIDE_CAPTION = ("tables: row j is neuron j of layer l, column k neuron k of layer l-1;  "
+                 "? = a later step computes it")
+# The steps of the slides, in order; a slide shows what its step and the ones before computed.
+STAGES = ("forward", "BP1", "BP2", "BP3", "BP4")
+SLIDE_NAMES = tuple("backprop-%d-%s.png" % (n + 1, stage.lower()) for n, stage in enumerate(STAGES))
 
 
 def _sup(n):
@@ -112,23 +131,53 @@ def _legend_item_width(kind, label):
     return SWATCH[kind] + 0.5 + len(label) * SANS_CHAR * SMALL + 2.0
 
 
-def _title(data):
-    verdict = "agree" if agrees(data) else "DISAGREE"
-    return ["Backpropagation in a %s network (seed %d): cost C = %.4f"
-            % (data["network"].sizes, data["seed"], data["cost"]),
-            "backprop and central differences %s: largest relative error %.1e"
-            % (verdict, data["max_error"])]
+def _title(data, stage=None):
+    """The two title lines: the network and the verdict, or a slide's step and its equation."""
+    if stage is None:
+        verdict = "agree" if agrees(data) else "DISAGREE"
+        return ["Backpropagation in a %s network (seed %d): cost C = %.4f"
+                % (data["network"].sizes, data["seed"], data["cost"]),
+                "backprop and central differences %s: largest relative error %.1e"
+                % (verdict, data["max_error"])]
+    L = len(data["network"].sizes)
+    hidden = list(range(L - 1, 1, -1))       # the layers BP2 computes, in its order
+    if stage == "forward":
+        lines = ["the forward pass, from the input x to the cost C",
+                 "zˡ = wˡ aˡ⁻¹ + bˡ,  aˡ = σ(zˡ)  for l = %s;   C = ½‖a%s − y‖² = %.4f"
+                 % (", ".join(str(l) for l in range(2, L + 1)), _sup(L), data["cost"])]
+    elif stage == "BP1":
+        lines = ["BP1: the error δ of the output layer",
+                 "δ%s = (a%s − y) ⊙ σ′(z%s),  where σ′(z) = a (1 − a)" % (_sup(L), _sup(L), _sup(L))]
+    elif stage == "BP2" and not hidden:
+        lines = ["BP2: the error flows back through the weights",
+                 "this network has no hidden layer: there is nothing to pass back"]
+    elif stage == "BP2" and len(hidden) == 1:
+        lines = ["BP2: the error flows back through the weights",
+                 "δ%s = ((w%s)ᵀ δ%s) ⊙ σ′(z%s)" % (_sup(2), _sup(3), _sup(3), _sup(2))]
+    elif stage == "BP2":
+        lines = ["BP2: the error flows back through the weights, layer by layer",
+                 "δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)  for l = %s" % ", then ".join(map(str, hidden))]
+    elif stage == "BP3":
+        lines = ["BP3: the gradient of each bias is the error of its neuron",
+                 "∂C/∂bˡⱼ = δˡⱼ   (the tables' ∂C/∂b columns)"]
+    else:
+        lines = ["BP4: the gradient of each weight is the activation it carries times the error",
+                 "∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ   (row j of ∂C/∂wˡ is δˡⱼ times the activations aˡ⁻¹)"]
+    return ["Step %d of %d · %s" % (STAGES.index(stage) + 1, len(STAGES), lines[0]), lines[1]]
 
 
-def _layout(data, width=None):
+def _layout(data, width=None, stage=None, slides=False):
     """Where everything goes, in u, and how many inches a u is.
+
+    ``stage`` picks a slide's title; with ``slides`` the layout makes room for
+    the title of every slide, so that all slides have the same size.
 
     Returns:
         dict: "W", "H" (the figure in u), "u" (inches per u), "xs" (x of each
         layer), "ys" (y of each neuron, layer by layer), "tables" and their
         "widths", the tops of the "title", headings, tables, caption and legend
-        ("title_y", "heading_y", "table_top", "caption_y", "legend_y") and the
-        "title" lines.
+        ("title_y", "heading_y", "table_top", "caption_y", "legend_y"), the
+        bottom of the neurons' labels ("labels_bottom") and the "title" lines.
     """
     sizes = data["network"].sizes
     tables = [_table(data, i) for i in range(len(sizes) - 1)]
@@ -141,10 +190,12 @@ def _layout(data, width=None):
     xs = [left]
     for gap in gaps:
         xs.append(xs[-1] + gap)
-    title = _title(data)
+    title = _title(data, stage)
+    titles = [_title(data, s) for s in STAGES] if slides or stage else [title]
     legend_width = sum(_legend_item_width(*item) for item in LEGEND)
-    natural = max(xs[-1] + right, max(len(t) for t in title) * SANS_CHAR * TITLE + 3.0,
-                  legend_width + 2.0, len(CAPTION) * SANS_CHAR * SMALL + 3.0)
+    natural = max(xs[-1] + right, max(len(t) for t in sum(titles, [])) * SANS_CHAR * TITLE + 3.0,
+                  legend_width + 2.0,
+                  max(len(CAPTION), len(SLIDE_CAPTION)) * SANS_CHAR * SMALL + 3.0)
     shift = (natural - (xs[-1] + right)) / 2.0     # centre the network
     xs = [x + shift for x in xs]
 
@@ -159,7 +210,8 @@ def _layout(data, width=None):
     top_neuron = y + RADIUS
     middle = top_neuron + (tallest - 1) * pitch / 2.0
     ys = [[middle + (j - (n - 1) / 2.0) * pitch for j in range(n)] for n in sizes]
-    y = top_neuron + (tallest - 1) * pitch + RADIUS + 0.4 + 3 * LINE * SMALL + 1.2
+    labels_bottom = top_neuron + (tallest - 1) * pitch + RADIUS + 0.4 + 3 * LINE * SMALL
+    y = labels_bottom + 1.2
     table_top = y
     rows = max(sizes[1:])
     y += (1.2 + rows + 0.6 + 1.2 + rows) * LINE * SMALL + 0.6
@@ -173,12 +225,13 @@ def _layout(data, width=None):
     return {"W": natural, "H": H, "u": scale, "xs": xs, "ys": ys, "tables": tables,
             "widths": widths, "table_top": table_top, "legend_y": legend_y,
             "heading_y": heading_y, "title_y": title_y, "caption_y": caption_y,
-            "title": title}
+            "labels_bottom": labels_bottom, "title": title}
 
 
-def figure_size(data, width=None):
-    """(width, height) of the figure in inches; natural width (large text) when ``width`` is None."""
-    layout = _layout(data, width)
+def figure_size(data, width=None, slides=False):
+    """(width, height) of the figure (or of every slide) in inches; natural width (large
+    text) when ``width`` is None."""
+    layout = _layout(data, width, slides=slides)
     return layout["W"] * layout["u"], layout["H"] * layout["u"]
 
 
@@ -196,13 +249,14 @@ def figure_options(width=None, dpi=None):
     return {"width": width, "dpi": DEFAULT_DPI if dpi is None else dpi}
 
 
-def figure_pixels(data, width=None, dpi=DEFAULT_DPI):
-    """(width, height) of the figure as a PNG, in pixels, checked before anything is drawn.
+def figure_pixels(data, width=None, dpi=DEFAULT_DPI, slides=False):
+    """(width, height) of the figure (or of every slide) as a PNG, in pixels, checked
+    before anything is drawn.
 
     Raises:
         ValueError: the image would be more than MAX_PIXELS on a side.
     """
-    inches = figure_size(data, width)
+    inches = figure_size(data, width, slides)
     pixels = tuple(int(round(side * dpi)) for side in inches)
     if max(pixels) > MAX_PIXELS:
         raise ValueError("the figure would be %d x %d pixels, more than %d on a side: use a "
@@ -227,15 +281,20 @@ def check_backprop_figure(data, path, width=None, dpi=DEFAULT_DPI):
     return "%.1f x %.1f inches" % figure_size(data, width)
 
 
-def draw_backprop(data, width=None):
+def draw_backprop(data, width=None, highlight=None):
     """A matplotlib Figure of the walkthrough ``data`` (from backprop.walkthrough).
 
     Args:
         data: the dict returned by ``backprop.walkthrough``.
         width: the figure's width in inches; None for its natural width, where
             the base text is 20 points.
+        highlight: None for every number at once; or one of STAGES for that
+            step's slide: what it computes highlighted, later numbers as "?".
     """
-    lay = _layout(data, width)
+    if highlight is not None and highlight not in STAGES:
+        raise ValueError("highlight must be None or one of %s, got %r" % (", ".join(STAGES),
+                                                                          highlight))
+    lay = _layout(data, width, highlight)
     u, H = lay["u"], lay["H"]
     fig = Figure(figsize=(lay["W"] * u, H * u))
     FigureCanvasAgg(fig)
@@ -244,40 +303,71 @@ def draw_backprop(data, width=None):
     ax.set_ylim(0, H)     # one unit is one u on both axes, so circles stay round
     ax.axis("off")
     pt = u * 72.0          # points in one u: a font of size 1 u, a line 1 u wide
+    # How far the slide has got: which numbers are known yet (all of them without a slide).
+    known = len(STAGES) if highlight is None else STAGES.index(highlight)
 
     def text(x, y, s, size, **kw):
         """Text at (x, y) measured from the top, ``size`` in u."""
         kw.setdefault("zorder", 5)
         return ax.text(x, H - y, s, fontsize=size * pt, **kw)
 
-    _draw_network(ax, data, lay, text, pt)
-    _draw_tables(ax, lay, text, pt)
-    _draw_legend(ax, lay, text, pt)
+    def band(x0, y0, x1, y1):
+        """A highlight behind everything, from (x0, y0) to (x1, y1) measured from the top."""
+        ax.add_patch(Rectangle((x0, H - y1), x1 - x0, y1 - y0, facecolor=HIGHLIGHT,
+                               edgecolor="none", zorder=0))
+
+    _draw_network(ax, data, lay, text, pt, highlight, known, band)
+    _draw_tables(ax, lay, text, pt, highlight, known, band)
+    _draw_legend(ax, lay, text, pt, CAPTION if highlight is None else SLIDE_CAPTION)
     for n, line in enumerate(lay["title"]):
         text(lay["W"] / 2.0, lay["title_y"] + n * LINE * TITLE, line, TITLE, ha="center",
              va="top", fontweight="bold" if n == 0 else "normal")
     return fig
 
 
-def _draw_network(ax, data, lay, text, pt):
+def _draw_network(ax, data, lay, text, pt, highlight=None, known=len(STAGES), band=None):
     net, H = data["network"], lay["H"]
     xs, ys = lay["xs"], lay["ys"]
     activations, zs, deltas = data["activations"], data["zs"], data["deltas"]
+    last = len(net.sizes) - 1
     biggest = max(abs(v) for w in net.weights for row in w for v in row) or 1.0
-    # Weights first, so that the circles and labels are drawn over the lines.
+    # Weights first, so that the circles and labels are drawn over the lines. A slide
+    # fades the weights its step does not use (BP2 uses all but the first layer's).
+    used = {"BP1": 0, "BP3": 0, "BP2": last - 1}.get(highlight, last)
     for i, w in enumerate(net.weights):
+        alpha = 0.65 if i >= last - used else FADED
         for j, row in enumerate(w):
             for k, value in enumerate(row):
                 ax.add_line(Line2D([xs[i], xs[i + 1]], [H - ys[i][k], H - ys[i + 1][j]],
-                                   color=POSITIVE if value >= 0 else NEGATIVE, alpha=0.65,
+                                   color=POSITIVE if value >= 0 else NEGATIVE, alpha=alpha,
                                    linewidth=(0.06 + 0.3 * abs(value) / biggest) * pt,
                                    zorder=1))
-    last = len(net.sizes) - 1
     headings = ["input x"] + ["hidden, δ by BP2"] * (last - 1) + ["output, δ by BP1"]
+    half = [max(len("layer %d = L" % (l + 1)) * SANS_CHAR * HEADING,
+                len(h) * SANS_CHAR * SMALL, 9 * CHAR * SMALL) / 2.0 + 0.4
+            for l, h in enumerate(headings)]
+    lit = {"forward": range(1, last + 1), "BP1": [last], "BP2": range(1, last)}.get(highlight, [])
+    if highlight is not None:
+        for l in lit:
+            band(xs[l] - half[l], lay["heading_y"] - 0.4, xs[l] + half[l],
+                 lay["labels_bottom"] + 0.3)
+        # Arrows between the headings: forward to the right, the error back to the left.
+        flow = {"forward": [(l, l + 1) for l in range(last)],
+                "BP2": [(l + 1, l) for l in range(last - 1, 0, -1)]}.get(highlight, [])
+        y = H - lay["heading_y"] - 0.5 * LINE * HEADING
+        for a, b in flow:
+            step = 1 if b > a else -1
+            ax.annotate("", xy=(xs[b] - step * (half[b] + 0.3), y),
+                        xytext=(xs[a] + step * (half[a] + 0.3), y),
+                        arrowprops={"arrowstyle": "-|>", "linewidth": 0.15 * pt,
+                                    "mutation_scale": 1.5 * pt,
+                                    "color": "black" if step > 0 else DELTA_COLOUR})
     for l, x in enumerate(xs):
         text(x, lay["heading_y"], "layer %d%s" % (l + 1, " = L" if l == last else ""), HEADING,
              ha="center", va="top", fontweight="bold")
         text(x, lay["heading_y"] + LINE * HEADING, headings[l], SMALL, ha="center", va="top")
+        # BP1 computes the output layer's delta, BP2 the others'.
+        delta_known = known >= (1 if l == last else 2)
         for j, y in enumerate(ys[l]):
             a = activations[l][j]
             ax.add_patch(Circle((x, H - y), RADIUS, facecolor=str(1.0 - min(max(a, 0.0), 1.0)),
@@ -286,18 +376,27 @@ def _draw_network(ax, data, lay, text, pt):
                  fontweight="bold", color="white" if a > 0.55 else "black")
             if l > 0:
                 below = y + RADIUS + 0.4
-                box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.1 * pt}
+                if highlight in ("BP3", "BP4"):   # both are made of these deltas
+                    band(x - 5 * CHAR * SMALL, below + 2 * LINE * SMALL - 0.15,
+                         x + 5 * CHAR * SMALL, below + 3 * LINE * SMALL)
+                # A box under each label hides the weight lines behind it.
+                box = {"facecolor": HIGHLIGHT if l in lit else "white", "edgecolor": "none",
+                       "alpha": 0.85, "pad": 0.1 * pt}
                 text(x, below, "b=%s\nz=%s" % (_number(net.biases[l - 1][j], 3),
                                                 _number(zs[l - 1][j], 3)),
                      SMALL, ha="center", va="top", family=MONO, linespacing=LINE, bbox=box)
-                text(x, below + 2 * LINE * SMALL, "δ=%s" % _number(deltas[l - 1][j], 4), SMALL,
-                     ha="center", va="top", family=MONO, color=DELTA_COLOUR, bbox=box)
+                if highlight in ("BP3", "BP4"):
+                    box = dict(box, facecolor=HIGHLIGHT)
+                text(x, below + 2 * LINE * SMALL,
+                     "δ=%s" % (_number(deltas[l - 1][j], 4) if delta_known else "?"), SMALL,
+                     ha="center", va="top", family=MONO,
+                     color=DELTA_COLOUR if delta_known else NOT_YET, bbox=box)
             if l == last:
                 text(x + RADIUS + 0.5, y, "y=%g" % data["y"][j], SMALL, ha="left", va="center",
                      family=MONO)
 
 
-def _draw_tables(ax, lay, text, pt):
+def _draw_tables(ax, lay, text, pt, highlight=None, known=len(STAGES), band=None):
     """Under each gap: w^l and b^l, then dC/dw^l (BP4) and dC/db^l (BP3)."""
     H, step, char = lay["H"], LINE * SMALL, CHAR * SMALL
     rows = max(len(t["b"]) for t in lay["tables"])
@@ -309,7 +408,14 @@ def _draw_tables(ax, lay, text, pt):
         w_left = left + (cells["wide"] - cells["col"] * n_in) * char   # right-align the block
         for block, (wkey, bkey) in enumerate((("w", "b"), ("nabla_w", "nabla_b"))):
             top = lay["table_top"] + block * (1.2 + rows + 0.6) * step
+            bottom = top + (1.2 + n_out) * step
             colour = "black" if block == 0 else DELTA_COLOUR
+            # BP3 computes the dC/db column, BP4 the dC/dw block.
+            w_known, b_known = block == 0 or known >= 4, block == 0 or known >= 3
+            if block == 1 and highlight == "BP3":
+                band(rule, top - 0.3, b_right + 0.3, bottom + 0.2)
+            elif block == 1 and highlight == "BP4":
+                band(left - 0.3, top - 0.3, rule, bottom + 0.2)
             w_name, b_name = cells["headers"][2 * block:2 * block + 2]
             text(left + cells["wide"] * char / 2.0, top, w_name, SMALL, ha="center", va="top",
                  family=MONO, color=colour, fontweight="bold")
@@ -318,18 +424,19 @@ def _draw_tables(ax, lay, text, pt):
             for j, row in enumerate(cells[wkey]):
                 y = top + (1.2 + j) * step
                 for k, value in enumerate(row):
-                    text(w_left + (k + 1) * cells["col"] * char, y, value, SMALL, ha="right",
-                         va="top", family=MONO, color=colour)
-                text(b_right, y, cells[bkey][j], SMALL, ha="right", va="top", family=MONO,
-                     color=colour)
-            ax.add_line(Line2D([rule, rule], [H - top - 1.1 * step, H - top - (1.2 + n_out) * step],
+                    text(w_left + (k + 1) * cells["col"] * char, y, value if w_known else "?",
+                         SMALL, ha="right", va="top", family=MONO,
+                         color=colour if w_known else NOT_YET)
+                text(b_right, y, cells[bkey][j] if b_known else "?", SMALL, ha="right",
+                     va="top", family=MONO, color=colour if b_known else NOT_YET)
+            ax.add_line(Line2D([rule, rule], [H - top - 1.1 * step, H - bottom],
                                color=RULE_COLOUR, linewidth=0.05 * pt))
 
 
-def _draw_legend(ax, lay, text, pt):
+def _draw_legend(ax, lay, text, pt, caption=CAPTION):
     """One row at the bottom: the fill scale, the line colours, the purple of the backward pass."""
     H = lay["H"]
-    text(lay["W"] / 2.0, lay["caption_y"], CAPTION, SMALL, ha="center", va="top",
+    text(lay["W"] / 2.0, lay["caption_y"], caption, SMALL, ha="center", va="top",
          style="italic")
     y = lay["legend_y"] + 1.0
     x = (lay["W"] - sum(_legend_item_width(*item) for item in LEGEND)) / 2.0
@@ -370,3 +477,35 @@ def save_backprop_figure(data, path, width=None, dpi=DEFAULT_DPI):
     """
     check_backprop_figure(data, path, width, dpi)
     save_figure(draw_backprop(data, width), path, dpi=dpi)
+
+
+def check_backprop_slides(data, folder=None, width=None, dpi=DEFAULT_DPI):
+    """Check, before anything is drawn, the slides' size and, given an existing ``folder``,
+    that each slide can be written there. Returns the size as text: "2711 x 1927 pixels".
+
+    Raises:
+        ValueError: more than MAX_PIXELS on a side; and as ``check_figure_path``.
+    """
+    size = "%d x %d pixels" % figure_pixels(data, width, dpi, slides=True)
+    if folder is not None:
+        for name in SLIDE_NAMES:
+            check_figure_path(os.path.join(folder, name))
+    return size
+
+
+def save_backprop_slides(data, folder, width=None, dpi=DEFAULT_DPI):
+    """Draw one PNG per step (STAGES) into the existing ``folder``; the paths, in order.
+
+    Args:
+        data: the dict returned by ``backprop.walkthrough``.
+        folder: where to write them (``cli.output_folder`` makes it).
+        width: inches, or None for the natural width (large text).
+        dpi: pixels per inch.
+    """
+    check_backprop_slides(data, folder, width, dpi)
+    paths = []
+    for stage, name in zip(STAGES, SLIDE_NAMES):
+        path = os.path.join(folder, name)
+        save_figure(draw_backprop(data, width, highlight=stage), path, dpi=dpi)
+        paths.append(path)
+    return paths

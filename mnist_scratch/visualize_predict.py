@@ -57,12 +57,18 @@ def _draw_picture(ax, reading):
     for digit, (top, left, bottom, right) in zip(reading.digits, reading.boxes):
         ax.add_patch(Rectangle((left, top), right - left, bottom - top, fill=False,
                                edgecolor=BOX_COLOR, linewidth=2.5))
+        # The digit read goes above its box, or inside it when the box touches the top.
+        inside = top < 0.12 * height
         ax.text(left, top, digit, color="white", fontsize=label_size, fontweight="bold",
-                ha="left", va="bottom",
+                ha="left", va="top" if inside else "bottom", clip_on=True,
                 bbox={"facecolor": BOX_COLOR, "edgecolor": "none", "pad": 1.5})
-    original = reading.original_size
+    original = tuple(reading.original_size)
+    if reading.orientation in (5, 6, 7, 8):  # stored turned a quarter: upright, it is the other way
+        original = original[::-1]
     note = "%d x %d pixels" % original
-    if tuple(original) != tuple(reading.size) and sorted(original) != sorted(reading.size):
+    if reading.orientation not in (None, 1):
+        note += ", turned upright by its EXIF tag"
+    if original != tuple(reading.size):
         note += ", read at %d x %d" % tuple(reading.size)
     ax.set_title("%s: %s\n%s" % (os.path.basename(reading.path), reading.digits, note),
                  fontsize=TEXT_FONT, pad=6, loc="left")
@@ -73,6 +79,8 @@ def _draw_digit(tile_ax, bars_ax, digit, vector, shares, first):
     chosen = int(digit)
     tile_ax.imshow(to_image(vector), cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
     _bare(tile_ax)
+    if first:
+        tile_ax.set_ylabel("input 28 x 28", fontsize=TILE_FONT)
     tile_ax.set_title("%d: %.1f%%" % (chosen, 100 * shares[chosen]), fontsize=TEXT_FONT + 1,
                       color=RIGHT_COLOR if shares[chosen] >= 0.5 else WRONG_COLOR, pad=4)
     colors = [RIGHT_COLOR if j == chosen else BAR_COLOR for j in range(10)]
@@ -127,7 +135,7 @@ def plot_readings(readings, title=None, path=None, dpi=DEFAULT_DPI):
                      layout="constrained")
     fig.suptitle(title, fontsize=TITLE_FONT)
     bands = fig.add_gridspec(len(shown), 1, height_ratios=heights)
-    for band, (name, reading) in zip(bands, shown):
+    for band, (_, reading) in zip(bands, shown):
         if isinstance(reading, str):
             ax = fig.add_subplot(band)
             ax.axis("off")

@@ -229,6 +229,8 @@ def test_warp_matches_the_obvious_reference(digits):
 def test_warp_refuses_bad_input():
     with pytest.raises(ValueError, match="784"):
         warp([0.0] * 10)
+    with pytest.raises(ValueError, match=r"in \[0, 1\], found 0.0 to 255"):
+        warp([0.0] * 783 + [255.0])
     with pytest.raises(ValueError, match="cannot be inverted"):
         warp([0.0] * 784, ((1.0, 2.0), (2.0, 4.0)))
     assert warp([0.0] * 784, affine_matrix(rotation=33)) == [0.0] * 784

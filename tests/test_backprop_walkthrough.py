@@ -283,3 +283,161 @@ def test_inputs_must_be_finite_numbers(argv, capsys):
         backprop.main(argv, out=io.StringIO())
     assert done.value.code == 2
     assert "must be a finite number" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- step by step, and the slides
+
+PART_MARKERS = ["Forward pass", "BP1  delta^3", "BP2  delta^2", "BP3  dC/db^3", "BP4  dC/dw^3",
+                "largest relative error"]
+
+
+def test_step_mode_shows_the_parts_in_order_one_enter_each():
+    """Piped Enters (not a terminal): every part, in order, each after its prompt; with the
+    prompts taken out, the text is exactly the walkthrough's."""
+    done = subprocess.run([sys.executable, "-m", "mnist_scratch.backprop", "--step"],
+                          input="\n" * 5, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    text = done.stdout
+    where = [text.index(marker) for marker in PART_MARKERS]
+    assert where == sorted(where)
+    prompts = [text.index("press Enter for %s" % name) for name in
+               ("BP1", "BP2", "BP3", "BP4", "the check")]
+    # forward < prompt < BP1 < prompt < BP2 ... : each part waits for its Enter
+    assert sorted(where + prompts) == [v for pair in zip(where, prompts + [None])
+                                       for v in pair if v is not None]
+    kept = [line for line in text.splitlines() if line and not line.startswith("press Enter")]
+    whole = backprop.format_walkthrough(backprop.walkthrough())
+    assert kept == [line for line in whole.splitlines() if line]
+
+
+class Enters:
+    """Stdin for --step: records what had been printed each time a line is read."""
+
+    def __init__(self, out, lines):
+        self.out, self.lines, self.seen = out, lines, []
+
+    def readline(self):
+        self.seen.append(self.out.getvalue())
+        return self.lines.pop(0) if self.lines else ""
+
+    def isatty(self):
+        return False
+
+
+def test_step_mode_waits_before_each_part_and_stops_cleanly_at_end_of_input():
+    out = io.StringIO()
+    enters = Enters(out, ["\n", "\n"])
+    assert backprop.main(["--step", "--sizes", "2", "3", "3", "2"], out=out, inp=enters) == 0
+    first, second, third = enters.seen
+    # Before the first Enter only the forward pass is out; then one more part per Enter.
+    assert "Forward pass" in first and "BP1" not in first.replace("press Enter for BP1", "")
+    assert first.rstrip().endswith("press Enter for BP1 (the error of the output layer) ...")
+    assert "BP1  delta^4" in second and "BP2  delta^" not in second
+    assert "BP2  delta^3" in third and "BP2  delta^2" in third and "BP3" not in \
+        third.replace("press Enter for BP3", "")
+    # The input ended at the third prompt: a clean stop, saying so; no gradient lines.
+    text = out.getvalue()
+    assert text.endswith("(end of input: stopped before BP3 (the gradient of the biases))\n")
+    assert "dC/db^" not in text
+
+
+def test_step_mode_at_once_end_of_input_exits_cleanly():
+    done = subprocess.run([sys.executable, "-m", "mnist_scratch.backprop", "--step"],
+                          input="", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    assert "Forward pass" in done.stdout and "BP1  delta" not in done.stdout
+    assert "end of input" in done.stdout
+
+
+def test_a_network_without_hidden_layer_says_bp2_has_nothing_to_do():
+    parts = dict(backprop.walkthrough_parts(backprop.walkthrough([2, 2])))
+    assert list(parts) == list(backprop.PARTS)
+    assert "no hidden layer" in parts["BP2"] and "delta^" not in parts["BP2"]
+
+
+HIGHLIGHT_RGB = (1.0, 0xe6 / 255, 0x80 / 255)
+
+
+def yellow(pixels):
+    """Where a slide is highlighted."""
+    return (abs(pixels - HIGHLIGHT_RGB) < 0.03).all(axis=2)
+
+
+def test_slides_one_png_per_step_with_the_step_highlighted(tmp_path):
+    visualize_backprop = pytest.importorskip("mnist_scratch.visualize_backprop")
+    folder = tmp_path / "new" / "slides"          # made if missing, parents too
+    out = io.StringIO()
+    assert backprop.main(["--slides", str(folder), "--dpi", "50"], out=out) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(visualize_backprop.SLIDE_NAMES) and len(names) == 5
+    assert "5 slides written to %s" % folder in out.getvalue()
+    data = backprop.walkthrough()
+    width, height = visualize_backprop.figure_pixels(data, dpi=50, slides=True)
+    lay = visualize_backprop._layout(data, slides=True)
+    scale = lay["u"] * 50                              # pixels per layout unit
+    xs = [x * scale for x in lay["xs"]]               # the layers' columns, in pixels
+    table_top = lay["table_top"] * scale
+    slides = {}
+    for stage, name in zip(visualize_backprop.STAGES, visualize_backprop.SLIDE_NAMES):
+        pixels = decode_png(folder / name)
+        assert abs(pixels.shape[1] - width) <= 1 and abs(pixels.shape[0] - height) <= 1
+        assert pixels.std() > 0.05                    # not blank
+        slides[stage] = pixels
+
+    def lit_columns(stage):
+        """The layers whose column is highlighted above the tables."""
+        mask = yellow(slides[stage])[:int(table_top)]
+        return [l for l, x in enumerate(xs) if mask[:, int(x) - 2:int(x) + 3].mean() > 0.3]
+
+    assert lit_columns("forward") == [1, 2]           # every layer the forward pass computes
+    assert lit_columns("BP1") == [2]                  # the output layer
+    assert lit_columns("BP2") == [1]                  # the hidden layer
+    for stage in ("BP3", "BP4"):                      # the gradient tables, not the columns
+        assert lit_columns(stage) == []
+        assert yellow(slides[stage])[int(table_top):].mean() > 0.02
+    # BP3 lights the bias-gradient columns, BP4 the weight-gradient blocks: different places.
+    assert (yellow(slides["BP3"]) != yellow(slides["BP4"])).mean() > 0.02
+    # What a step has not computed yet reads "?": exactly those numbers, slide by slide.
+    sizes = data["network"].sizes
+    n_b, n_w = sum(sizes[1:]), sum(a * b for a, b in zip(sizes, sizes[1:]))
+    unknown = [sum(t in ("?", "δ=?") for t in text_problems(
+        visualize_backprop.draw_backprop(data, highlight=stage))[1])
+        for stage in visualize_backprop.STAGES]
+    assert unknown == [n_w + n_b + n_b, n_w + n_b + n_b - sizes[-1], n_w + n_b, n_w, 0]
+    # Arrows between the headings: black forward, purple back in BP2, none in BP1.
+    band = slice(int(lay["heading_y"] * scale), int((lay["heading_y"] + 2.6) * scale))
+    between = slice(int(xs[1] + 0.3 * (xs[2] - xs[1])), int(xs[1] + 0.7 * (xs[2] - xs[1])))
+    red, green, blue = (slides["BP2"][band, between][..., c] for c in range(3))
+    assert ((red > 0.35) & (green < 0.35) & (blue > 0.45)).sum() > 20   # purple
+    assert (slides["forward"][band, between] < 0.2).all(axis=2).sum() > 20
+    assert (slides["BP1"][band, between] < 0.6).any(axis=2).sum() == 0
+
+
+@pytest.mark.parametrize("sizes", [[3, 5, 4, 2], [2, 2], [2, 2, 1, 3]])
+def test_slide_text_never_overlaps(sizes):
+    visualize_backprop = pytest.importorskip("mnist_scratch.visualize_backprop")
+    data = backprop.walkthrough(sizes)
+    size = None
+    for stage in visualize_backprop.STAGES:
+        fig = visualize_backprop.draw_backprop(data, highlight=stage)
+        problems, texts = text_problems(fig)
+        assert problems == [], stage
+        assert texts[-2].startswith("Step %d of 5" % (visualize_backprop.STAGES.index(stage) + 1))
+        assert size in (None, tuple(fig.get_size_inches()))     # every slide the same size
+        size = tuple(fig.get_size_inches())
+    with pytest.raises(ValueError, match="highlight"):
+        visualize_backprop.draw_backprop(data, highlight="BP5")
+
+
+def test_slides_are_checked_before_anything_is_written(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    folder = tmp_path / "slides"
+    out = io.StringIO()
+    assert backprop.main(["--slides", str(folder), "--width", "200", "--dpi", "1000"],
+                         out=out) == 2
+    assert "pixels" in capsys.readouterr().err and not folder.exists()
+    (tmp_path / "file").write_text("")
+    assert backprop.main(["--slides", str(tmp_path / "file")], out=out) == 2
+    err = capsys.readouterr().err
+    assert "it is a file, not a folder" in err and err.count("\n") == 1
+    assert out.getvalue() == ""

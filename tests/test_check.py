@@ -339,7 +339,7 @@ def test_a_crash_in_the_students_code_is_reported_not_raised():
 def test_list_and_bad_arguments(capsys):
     code, out = run(["--list"])
     assert code == 0 and "5  the multilayer network" in out and "create_batches" in out
-    assert run(["9", solution("correct")])[0] == 2
+    assert run(["11", solution("correct")])[0] == 2
     assert run(["2", solution("correct"), "--only", "backprop"])[0] == 2
     assert run(["all", solution("correct"), "--only", "no_such_function"])[0] == 2
     with pytest.raises(SystemExit) as exit_info:
@@ -349,7 +349,7 @@ def test_list_and_bad_arguments(capsys):
     capsys.readouterr()
     assert run(["6", solution("correct")])[0] == 2
     err = capsys.readouterr().err
-    assert "step must be 1-5 or 'all'" in err and "notebooks" in err
+    assert "step must be 1-5, 8-10 or 'all'" in err and "notebooks" in err
 
 
 @pytest.mark.step7
@@ -358,15 +358,15 @@ def test_help_lists_the_real_steps_and_their_functions(capsys):
         check.main(["--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    assert "1-7" not in text and "1-5, or 'all'" in text
+    assert "1-7" not in text and "1-10" not in text and "1-5, 8-10, or 'all'" in text
     for step, (title, names) in check.STEPS.items():
-        assert "%d  %s" % (step, title) in text
+        assert "%2d  %s" % (step, title) in text
         assert ", ".join(names) in text
     assert "--timeout" in text and "--memory" in text
 
 
 @pytest.mark.step7
-def test_all_runs_the_five_steps_and_nothing_else(tmp_path):
+def test_all_runs_the_steps_with_functions_and_nothing_else(tmp_path):
     path = tmp_path / "steps.py"
     path.write_text("def add(u, v):\n    return [a + b for a, b in zip(u, v)]\n")
     code, out = run(["all", str(path), "--only", "read_labels", "add", "backprop"])
@@ -377,5 +377,5 @@ def test_all_runs_the_five_steps_and_nothing_else(tmp_path):
                        "Step 4: " + check.STEPS[4][0]]
     code, out = run(["all", str(path)])
     assert [line.split(":")[0] for line in out.splitlines() if "not written yet." in line] == [
-        "Step %d" % step for step in (1, 2, 3, 4, 5)]
+        "Step %d" % step for step in (1, 2, 3, 4, 5, 8, 9, 10)]
     assert "Step 6" not in out and "Step 7" not in out and "no functions to check" not in out

@@ -142,10 +142,19 @@ def test_hidden_layers_that_differ_are_refused():
 
 @step3
 @pytest.mark.parametrize("name", ["mnist-784-30-10.json", "mnist-784-10.json"])
-def test_the_shipped_networks_load(name):
-    net = Network.load(os.path.join(NETWORKS_DIR, name))
+def test_the_shipped_networks_load(name, tmp_path):
+    """They are version 1 files: sigmoid networks with the quadratic cost. Saved again
+    they become version 2 files with the same numbers."""
+    path = os.path.join(NETWORKS_DIR, name)
+    with open(path, encoding="utf-8") as f:
+        assert json.load(f)["version"] == 1
+    net = Network.load(path)
     assert net.sizes[0] == 784 and net.sizes[-1] == 10
     assert net.meta["trained_by"] == "python -m mnist_scratch.learn"
+    assert net.cost.name == "quadratic" and set(net.activation_names) == {"sigmoid"}
+    net.save(str(tmp_path / "again.json"))
+    again = Network.load(str(tmp_path / "again.json"))
+    assert net.to_dict()["version"] == 2 and parameter_bits(again) == parameter_bits(net)
 
 
 @step3

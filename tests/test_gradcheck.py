@@ -24,6 +24,16 @@ def test_numerical_gradient_of_a_single_neuron_matches_calculus():
     assert nabla_w[0][0][0] == pytest.approx(expected_b * x, rel=1e-9)
 
 
+def test_numerical_gradient_uses_the_networks_own_cost():
+    """The same neuron with the cross-entropy cost: dC/dw = (a - y) x, no sigma'(z)."""
+    w, b, x, y = 0.7, -0.3, 0.9, 1.0
+    net = Network.from_parameters([[[w]]], [[b]], cost="cross-entropy")
+    a = sigmoid(w * x + b)
+    nabla_b, nabla_w = numerical_gradient(net, [x], [y])
+    assert nabla_b[0][0] == pytest.approx(a - y, rel=1e-9)
+    assert nabla_w[0][0][0] == pytest.approx((a - y) * x, rel=1e-9)
+
+
 def test_numerical_gradient_has_the_shapes_of_the_parameters():
     net = Network([4, 3, 2], seed=0)
     nabla_b, nabla_w = numerical_gradient(net, [0.1, 0.2, 0.0, 0.9], one_hot(1, 2))

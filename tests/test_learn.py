@@ -395,3 +395,100 @@ def test_a_huge_learning_rate_on_a_tiny_run_is_reported(tmp_path):
 def test_odd_numbers_are_refused_by_the_argument_types(tmp_path, args):
     lines = assert_one_line_error(learn(tmp_path, *args), args[0])
     assert len(lines) == 1
+
+
+# ------------------------------------------------------------------ chapter 3 options
+
+def test_cross_entropy_changes_the_result_and_is_saved_in_format_2(tmp_path):
+    runs = {}
+    for cost in ("quadratic", "cross-entropy"):
+        result = learn(tmp_path, *SMALL, "--epochs", "1", "--cost", cost, "--quiet",
+                       "--save", cost + ".json")
+        assert result.returncode == 0, result.stderr
+        runs[cost] = result.stdout, json.loads((tmp_path / (cost + ".json")).read_text())
+    (plain, saved_plain), (text, saved) = runs["quadratic"], runs["cross-entropy"]
+    assert "cost cross-entropy" in text and "cost cross-entropy" not in plain
+    assert saved["version"] == 2 and saved["cost"] == "cross-entropy"
+    assert saved["activations"] == ["sigmoid", "sigmoid"]
+    assert saved["meta"]["cost"] == "cross-entropy" and saved_plain["meta"]["cost"] == "quadratic"
+    # Same seed, same start: only the cost differs, and so do the trained weights.
+    assert saved["weights"][1] != saved_plain["weights"][1]
+    assert Network.load(str(tmp_path / "cross-entropy.json")).cost.name == "cross-entropy"
+
+
+def test_every_training_flag_reaches_sgd(tmp_path):
+    """The network learn saves is, bit for bit, the one sgd trains with the same options."""
+    from mnist_scratch.augment import Distorter, shifted_copies
+    from mnist_scratch.datasets import load_mnist
+    from mnist_scratch.training import sgd
+
+    flags = ["--cost", "log-likelihood", "--activation", "relu", "--lmbda", "2",
+             "--momentum", "0.5", "--dropout", "0.2", "--patience", "1", "--halvings", "1",
+             "--expand", "--distort", "0.5", "--eta", "0.2", "--seed", "3"]
+    result = learn(tmp_path, "--limit", "60", "--validation-limit", "100", "--test-limit", "0",
+                   "--epochs", "3", "--quiet", "--save", "net.json", "--history", "h.json", *flags)
+    assert result.returncode == 0, result.stderr
+    saved = Network.load(str(tmp_path / "net.json"))
+    assert saved.activation_names == ["relu", "softmax"]
+    assert {k: saved.meta[k] for k in ("cost", "activation", "lmbda", "momentum", "dropout",
+                                       "patience", "halvings", "expand", "distort")} == {
+        "cost": "log-likelihood", "activation": "relu", "lmbda": 2.0, "momentum": 0.5,
+        "dropout": 0.2, "patience": 1, "halvings": 1, "expand": True, "distort": 0.5}
+    settings = json.loads((tmp_path / "h.json").read_text())["settings"]
+    assert settings["training_examples"] == 300  # 60 images and 4 shifted copies of each
+    assert settings["augment"]["rotation"] == 5.0 and settings["expand"] is True
+
+    net = Network([784, 30, 10], seed=3, activation="relu", cost="log-likelihood")
+    best = {"accuracy": -1.0}
+
+    def keep_best(record, network):
+        if record["evaluation_accuracy"] > best["accuracy"]:
+            best.update(accuracy=record["evaluation_accuracy"], weights=network.weights)
+
+    sgd(net, shifted_copies(load_mnist("train", limit=60)), 3, 10, 0.2,
+        evaluation_data=load_mnist("validation", limit=100), seed=3, on_epoch=keep_best,
+        lmbda=2.0, momentum=0.5, dropout=0.2, patience=1, halvings=1,
+        augment=Distorter(rotation=5.0, scale=0.05, shear=0.1, shift=0.75))
+    assert saved.weights == best["weights"]
+
+
+def test_the_schedule_shows_eta_and_early_stopping_is_reported(tmp_path):
+    result = learn(tmp_path, "--limit", "100", "--validation-limit", "50", "--test-limit", "0",
+                   "--epochs", "30", "--patience", "1", "--halvings", "1", "--quiet",
+                   "--history", "h.json")
+    assert result.returncode == 0, result.stderr
+    history = json.loads((tmp_path / "h.json").read_text())
+    etas = [record["eta"] for record in history["epochs"]]
+    assert etas[0] == 3.0 and 1.5 in etas  # halved once
+    assert len(etas) < 30 and history["stopped"].startswith("stopped after epoch %d" % len(etas))
+    epoch_lines = [line for line in result.stdout.splitlines() if line.startswith("Epoch")]
+    assert [line.endswith("  eta 1.5") for line in epoch_lines] == [eta == 1.5 for eta in etas]
+    assert ("Stopped after epoch %d: " % len(etas)) in result.stdout
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--cost", "hinge"], "--cost"),
+    (["--activation", "softplus"], "--activation"),
+    (["--lmbda", "-1"], "--lmbda"),
+    (["--lmbda", "nan"], "--lmbda"),
+    (["--momentum", "1"], "--momentum"),
+    (["--dropout", "1.5"], "--dropout"),
+    (["--patience", "0"], "--patience"),
+    (["--halvings", "-1"], "--halvings"),
+    (["--distort", "5"], "--distort"),
+    (["--distort", "strong"], "--distort"),
+    (["--halvings", "2"], "--patience"),
+    (["--patience", "3", "--validation-limit", "0"], "validation"),
+    (["--dropout", "0.5", "--sizes", "784", "10"], "hidden layer"),
+])
+def test_bad_training_options_are_one_line(tmp_path, args, problem):
+    lines = assert_one_line_error(learn(tmp_path, *args), problem)
+    assert len(lines) == 1
+
+
+def test_help_lists_every_option(tmp_path):
+    result = learn(tmp_path, "--help")
+    assert result.returncode == 0 and result.stderr == ""
+    for option in ("--cost", "--activation", "--lmbda", "--momentum", "--dropout", "--patience",
+                   "--halvings", "--expand", "--distort"):
+        assert option in result.stdout

@@ -449,3 +449,119 @@ def test_the_memory_estimate_is_honest():
     assert net.weights is not kept[0]
     assert 0.9 < made / one_set < 1.15
     assert 1.8 < peak / one_set < 2.3 < COPIES_WHILE_TRAINING
+
+
+# ------------------------------------------------------------ costs and activations (chapter 3)
+
+COSTS = ["quadratic", "cross-entropy", "log-likelihood"]
+HIDDEN = ["sigmoid", "tanh", "relu"]
+COMBINATIONS = [(cost, activation) for cost in COSTS for activation in HIDDEN]
+
+
+@step4
+@pytest.mark.parametrize("cost, activation", COMBINATIONS)
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [5, 6, 6, 3], [4, 3, 3, 3, 2]])
+def test_backprop_matches_central_differences_for_every_cost_and_activation(
+        rng, cost, activation, sizes):
+    """BP1 comes from the cost, BP2 from the hidden activation: every pair, shallow and
+    deep, agrees with (C(p+h) - C(p-h)) / 2h of the network's own cost: to 1e-6 of each
+    entry, or to 1e-9 for an entry below 1e-3 (the rounding of the differences is about
+    1e-16 C / h = 1e-11 here, more than 1e-6 of the smallest entries of a deep network)."""
+    net = Network(sizes, seed=len(sizes), activation=activation, cost=cost)
+    for _ in range(3):
+        x, y = random_example(rng, net, zero_fraction=0.3)
+        analytic = net.backprop(x, y)
+        numeric = numerical_gradient(net, x, y, h=1e-5)
+        assert max_relative_error(analytic, numeric, floor=1e-3) < 1e-6
+
+
+@step4
+@pytest.mark.parametrize("cost, activation", COMBINATIONS)
+def test_same_seed_same_network_bit_for_bit_for_every_cost_and_activation(rng, cost, activation):
+    """The seed alone fixes the weights (the cost and activation draw nothing), and
+    the same network computes the same gradient bit for bit."""
+    a = Network([6, 5, 4, 3], seed=7, activation=activation, cost=cost)
+    b = Network([6, 5, 4, 3], seed=7, activation=activation, cost=cost)
+    assert parameter_bits(a) == parameter_bits(b) == parameter_bits(Network([6, 5, 4, 3], seed=7))
+    x, y = random_example(rng, a)
+    assert repr(a.backprop(x, y)) == repr(b.backprop(x, y))
+    assert a.feedforward(x) == b.feedforward(x)
+
+
+@step4
+@pytest.mark.parametrize("cost, activation", COMBINATIONS)
+def test_the_layers_use_the_chosen_functions(rng, cost, activation):
+    net = Network([5, 4, 4, 3], seed=2, activation=activation, cost=cost)
+    output = "softmax" if cost == "log-likelihood" else "sigmoid"
+    assert net.activation_names == [activation, activation, output]
+    assert (net.cost.name, net.activation.name) == (cost, activation)
+    x, y = random_example(rng, net)
+    trace = net.backprop_trace(x, y)
+    zs, activations = trace["zs"], trace["activations"]
+    for f, z, a in zip(net.activation_functions, zs, activations[1:]):
+        assert a == f.fn(z)
+    assert trace["deltas"][-1] == net.cost.delta(zs[-1], activations[-1], y)  # BP1
+    if cost == "log-likelihood":
+        assert sum(activations[-1]) == pytest.approx(1.0, rel=1e-15)
+    assert activations[-1] == net.feedforward(x)
+
+
+@step4
+def test_relu_zeros_are_skipped_with_the_same_result(rng):
+    """A ReLU layer's zero outputs are skipped like zero pixels: the same z as dense sums."""
+    net = Network([6, 8, 3], seed=4, activation="relu")
+    x, _ = random_example(rng, net)
+    zs, activations = net.forward(x)
+    hidden = activations[1]
+    assert 0.0 in hidden and any(hidden)
+    w, b = net.weights[1], net.biases[1]
+    dense = [b_j + sum(row[k] * hidden[k] for k in range(8)) for row, b_j in zip(w, b)]
+    assert zs[1] == pytest.approx(dense, rel=1e-15)
+
+
+@step4
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_backprop_with_dropout_masks_is_the_gradient_of_the_thinned_network(rng, activation):
+    """With dropout masks fixed, the network is an ordinary function of its parameters:
+    the deltas (BP1, BP2 through the masks) give its gradient."""
+    net = Network([5, 6, 4, 3], seed=3, activation=activation, cost="cross-entropy")
+    masks = [[0.0, 2.0, 2.0, 0.0, 2.0, 2.0], [2.0, 0.0, 2.0, 2.0]]  # p = 0.5
+    x, y = random_example(rng, net)
+    zs, activations, deltas = net._errors(x, y, None, masks)
+    assert activations[1][0] == activations[1][3] == 0.0 and activations[2][1] == 0.0
+    assert deltas[0][0] == deltas[0][3] == 0.0 and deltas[1][1] == 0.0  # dropped: no error
+
+    def cost():
+        return net.cost.fn(net.forward(x, None, masks)[1][-1], y)
+
+    h = 1e-5
+    for i, (w, delta, a_prev) in enumerate(zip(net.weights, deltas, activations)):
+        for j in range(len(w)):
+            for vector, k, analytic in ((w[j], 1, delta[j] * a_prev[1]),  # BP4
+                                        (net.biases[i], j, delta[j])):   # BP3
+                original = vector[k]
+                vector[k] = original + h
+                plus = cost()
+                vector[k] = original - h
+                minus = cost()
+                vector[k] = original
+                assert analytic == pytest.approx((plus - minus) / (2 * h), rel=1e-6, abs=1e-9)
+
+
+@step3
+def test_unknown_cost_or_activation_is_rejected():
+    with pytest.raises(ValueError, match="unknown cost 'hinge'; choose one of quadratic, "
+                                         "cross-entropy, log-likelihood"):
+        Network([3, 2], cost="hinge")
+    with pytest.raises(ValueError, match="unknown activation 'softmax'; choose one of sigmoid, "
+                                         "tanh, relu"):
+        Network([3, 4, 2], activation="softmax")
+
+
+@step3
+def test_repr_names_what_is_not_the_default():
+    assert repr(Network([3, 4, 2], activation="relu", cost="log-likelihood")) == \
+        "Network([3, 4, 2], activation='relu', cost='log-likelihood')"
+    assert repr(Network([3, 2], cost="cross-entropy")) == "Network([3, 2], cost='cross-entropy')"
+    net = Network.from_parameters([[[1.0, 2.0]]], [[0.5]], activation="tanh", cost="log-likelihood")
+    assert net.activation_names == ["softmax"] and net.feedforward([0.3, 0.1]) == [1.0]

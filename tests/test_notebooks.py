@@ -24,8 +24,8 @@ nbformat = pytest.importorskip("nbformat")
 pytestmark = pytest.mark.notebooks
 
 
-def test_there_are_seven_notebooks_in_course_order():
-    assert [os.path.basename(p)[:3] for p in NOTEBOOKS] == ["%02d_" % i for i in range(1, 8)]
+def test_there_are_ten_notebooks_in_course_order():
+    assert [os.path.basename(p)[:3] for p in NOTEBOOKS] == ["%02d_" % i for i in range(1, 11)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
@@ -87,6 +87,8 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
         assert "TODO %d" % counts["TODO"] in text
     if os.path.basename(path).startswith("07_"):
         assert "training broke down" in text   # the eta sweep survives a diverging eta
+    if os.path.basename(path).startswith("10_"):
+        assert "now the network reads 7" in text   # the photo of the first test digit, preprocessed
     assert project_files() == before    # nothing was written into the project
 
 
@@ -147,7 +149,7 @@ def test_runner_refuses_bad_notebook_arguments_in_one_line(tmp_path, capsys):
     (tmp_path / "broken.ipynb").write_text("{not json")
     (tmp_path / "other.ipynb").write_text('{"a": 1}')
     (tmp_path / "notes.txt").write_text("hello")
-    cases = [("99", "there is no notebook 99; the course has 01 to 07"),
+    cases = [("99", "there is no notebook 99; the course has 01 to 10"),
              (str(tmp_path / "missing.ipynb"), "notebook not found"),
              (str(tmp_path), "is a folder"),
              (str(tmp_path / "notes.txt"), "not a notebook"),

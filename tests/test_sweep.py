@@ -135,3 +135,50 @@ def test_bad_option_is_one_line(tmp_path, capsys, args, message):
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "error:" in err and message in err, err
+
+
+def test_a_chapter_3_option_is_swept(tmp_path):
+    code, text = run_sweep_command(TINY + ["--sizes", "784,20,10", "--epochs", "1",
+                                           "--cost", "quadratic", "cross-entropy",
+                                           "--lmbda", "1", "--jobs", "1", "--no-plots",
+                                           "--out", str(tmp_path)])
+    assert code == 0, text
+    rows = read_csv(tmp_path)
+    assert [(r["cost"], r["lmbda"], r["status"]) for r in rows] == [
+        ("quadratic", "1", "ok"), ("cross-entropy", "1", "ok")]
+    assert rows[0]["validation_accuracy"] != rows[1]["validation_accuracy"]
+    assert "| cost |" in open(os.path.join(str(tmp_path), "results.md")).read()
+    assert sorted(os.listdir(os.path.join(str(tmp_path), "runs"))) == [
+        "sizes=784-20-10,epochs=1,cost=cross-entropy,lmbda=1.0,limit=500,validation_limit=300,"
+        "test_limit=300,seed=1.json",
+        "sizes=784-20-10,epochs=1,lmbda=1.0,limit=500,validation_limit=300,test_limit=300,"
+        "seed=1.json"]
+
+
+def test_run_names_stay_short_and_distinct():
+    assert sweep.run_name(dict(sweep.DEFAULTS), 1) == "seed=1"
+    long_ones = [dict(sweep.DEFAULTS, sizes=[784] + [100] * 40 + [10], eta=eta) for eta in (1.0, 2.0)]
+    names = [sweep.run_name(s, 1) for s in long_ones]
+    assert names[0] != names[1] and all(len(n) <= sweep.MAX_NAME for n in names)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--halvings", "2"], "--patience"),
+    (["--expand", "maybe"], "--expand"),
+    (["--patience", "0"], "--patience"),
+    (["--dropout", "0.5", "--sizes", "784,10"], "hidden layer"),
+])
+def test_bad_chapter_3_options_are_one_line(tmp_path, capsys, args, message):
+    try:
+        code = sweep.main(TINY + args + ["--out", str(tmp_path), "--no-plots"])
+    except SystemExit as e:
+        code = e.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+
+
+def test_help_is_printed(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        sweep.main(["--help"])
+    assert stopped.value.code == 0 and "--distort" in capsys.readouterr().out

@@ -6,7 +6,7 @@ run the checks for that step against them::
     python -m mnist_scratch.check --template my_steps.py   # copy the empty template
     python -m mnist_scratch.check 1 my_steps.py            # check step 1
     python -m mnist_scratch.check 3 my_steps.py --only argmax
-    python -m mnist_scratch.check all my_steps.py          # steps 1 to 5
+    python -m mnist_scratch.check all my_steps.py          # every step
     python -m mnist_scratch.check --list                   # the steps and their functions
     python -m mnist_scratch.check 5 my_steps.py --timeout 120 --memory 2000
 
@@ -36,7 +36,8 @@ raises.
 The package: command.py (the command line), sandbox.py and worker.py (the
 child process), runner.py (running one function's checks), compare.py
 (comparisons and hints), outcome.py (results as data), loading.py (loading
-the student's file), step1.py ... step5.py (the checks of each step).
+the student's file), step1.py ... step5.py and step8.py ... step10.py (the
+checks of each step).
 """
 
 from .command import build_parser, main

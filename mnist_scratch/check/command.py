@@ -1,5 +1,7 @@
 """The command line: python -m mnist_scratch.check STEP FILE [options].
 
+``python -m mnist_scratch.check grade DIR`` grades a class instead (grade.py).
+
 It parses the arguments, loads the student's file in a sandbox (a child
 process) and prints the outcomes of each step's checks as they come.
 """
@@ -18,14 +20,27 @@ from .sandbox import DEFAULT_MEMORY_MB, LOAD_TIME_LIMIT, Sandbox, time_limit_of
 
 __all__ = ["build_parser", "main"]
 
-_STEP_RANGE = "%d-%d" % (min(STEPS), max(STEPS))
+
+def _ranges(numbers):
+    """Sorted whole numbers as ranges: [1, 2, 3, 4, 5, 8, 9, 10] -> "1-5, 8-10"."""
+    runs = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join("%d-%d" % (a, b) if b > a else "%d" % a for a, b in runs)
+
+
+# Steps 6 and 7 of the course (notebooks 06 and 07) have no functions to write.
+_STEP_RANGE = _ranges(STEPS)
 
 
 def _steps_text():
     lines = ["steps and the functions you write for each:"]
     for step, (title, names) in STEPS.items():
-        lines.append("  %d  %s" % (step, title))
-        lines.append("     %s" % ", ".join(names))
+        lines.append("  %2d  %s" % (step, title))
+        lines.append("      %s" % ", ".join(names))
     lines.append("Steps 6 and 7 of the course (notebooks 06 and 07) have no functions to write.")
     return "\n".join(lines)
 
@@ -40,7 +55,9 @@ def build_parser():
             "crash in it is reported (TIMEOUT, ERROR) and the other functions are still "
             "checked.", 79),
         epilog=_steps_text() + "\n\nStart with: python -m mnist_scratch.check --template "
-                               "my_steps.py\nExit status: 0 every check passed, 1 some did not, "
+                               "my_steps.py\nGrade a folder of files (one per student): "
+                               "python -m mnist_scratch.check grade DIR (see grade --help)"
+                               "\nExit status: 0 every check passed, 1 some did not, "
                                "2 the file or the arguments could not be used.")
     parser.add_argument("step", nargs="?", help="%s, or 'all'" % _STEP_RANGE)
     parser.add_argument("file", nargs="?", help="your Python file with the step's functions")
@@ -61,6 +78,10 @@ def build_parser():
 
 def main(argv=None, out=None):
     """The command line; returns the exit code (0 all passed, 1 some did not, 2 unusable input)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["grade"]:  # grading a class: a command of its own
+        from .grade import main as grade_main
+        return grade_main(argv[1:], out=out)
     parser = build_parser()
     return run_main(parser, lambda args: _run(parser, args, out or sys.stdout), argv)
 

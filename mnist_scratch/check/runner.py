@@ -1,12 +1,12 @@
 """Running the checks of one function, in this process.
 
-Each step's module (step1.py ... step5.py) writes its checks as generators:
-``check(checker, f)`` calls the student's function ``f`` through the
-checker, compares, and yields one title per check that passed; it stops with
-``Failed`` or ``NotWritten`` otherwise. A ``Checker`` runs such a generator
-and turns what happens into Outcomes, whatever the student's code does:
-returns nonsense, raises any exception (even ``BaseException``), exits, or
-runs out of memory.
+Each step's module (step1.py ... step5.py, step8.py ... step10.py) writes its
+checks as generators: ``check(checker, f)`` calls the student's function
+``f`` through the checker, compares, and yields one title per check that
+passed; it stops with ``Failed`` or ``NotWritten`` otherwise. A ``Checker``
+runs such a generator and turns what happens into Outcomes, whatever the
+student's code does: returns nonsense, raises any exception (even
+``BaseException``), exits, or runs out of memory.
 
 The checker is also what one run shares: the temporary folder for the small
 IDX files the checks write, the real MNIST examples (loaded once), and the
@@ -26,14 +26,14 @@ import traceback
 
 from ..datasets import FILES, DataError, find_file, load_mnist
 from ..idx import IdxError, read_idx, write_idx
-from . import step1, step2, step3, step4, step5
+from . import step1, step2, step3, step4, step5, step8, step9, step10
 from .compare import PLAIN_HINT, Failed, NotWritten, describe, safe_str, setup_problem, show_arg
 from .outcome import ERROR, FAIL, PASS, TODO, Outcome, step_summary
 
 __all__ = ["STEPS", "CHECKS", "TIME_LIMITS", "Checker", "step_of", "run_checks",
            "check_function", "check_step"]
 
-_STEP_MODULES = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}
+_STEP_MODULES = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5, 8: step8, 9: step9, 10: step10}
 
 # step -> (title, the functions the student writes for it, in order). Steps 6
 # and 7 of the course (notebooks 06 and 07) have no functions to write.
@@ -333,7 +333,7 @@ def check_step(step, namespace, only=None, out=None):
     """Run and print the checks of one step against the functions in ``namespace``, in this process.
 
     Args:
-        step: 1 to 5.
+        step: a step with functions to write (1 to 5, 8 to 10; see STEPS).
         namespace: a module or a dict holding the student's functions.
         only: optional list of function names to check (default: all of the step).
         out: stream to print to (default sys.stdout).

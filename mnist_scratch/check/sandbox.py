@@ -316,7 +316,7 @@ def check_file(path, step=None, functions=None, time_limit=None, memory_mb=DEFAU
 
     Args:
         path: the student's file.
-        step: 1 to 5 (the functions of that step); or
+        step: a step of STEPS, e.g. 3 (the functions of that step); or
         functions: a list of function names (see STEPS).
         time_limit: seconds per function for all of them (default: each its own).
         memory_mb: the child's memory cap in MB (None: no cap).

@@ -2,15 +2,16 @@
 
 Fill in one step at a time, then check it:
 
-    python -m mnist_scratch.check 1 my_steps.py        # or 2, 3, 4, 5, all
+    python -m mnist_scratch.check 1 my_steps.py        # or 2 to 5, 8 to 10, all
     python -m mnist_scratch.check 3 my_steps.py --only argmax
 
 Every function below raises NotImplementedError until you write it; the
 checker reports those as TODO. Keep the names and the arguments: the checker
 calls them. Use only the standard library (no numpy): the point is to see
-every multiplication. The notebooks (notebooks/01_... to 07_...) explain each
+every multiplication. The notebooks (notebooks/01_... to 10_...) explain each
 step; when stuck, read the library's version of the same idea only after you
-have tried (mnist_scratch/idx.py, linalg.py, network.py, training.py).
+have tried (mnist_scratch/idx.py, linalg.py, network.py, training.py,
+costs.py, activations.py, preprocess.py). Steps 6 and 7 have no functions.
 
 Conventions (the same as the library's):
     A vector is a list of floats; a matrix is a list of rows.
@@ -295,3 +296,101 @@ def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
         (weights, biases) after training.
     """
     raise NotImplementedError("step 5: write learn")
+
+
+# ---------------------------------------------------------------- step 8
+# The cross-entropy cost and softmax (the book's chapter 3). a is the output
+# layer's activations a^L, z its weighted inputs z^L, y the target (e.g.
+# one_hot(label)).
+
+def cross_entropy_cost(a, y):
+    """The cross-entropy cost of one example: C = -sum_j [y_j ln a_j + (1 - y_j) ln(1 - a_j)].
+
+    A term whose factor y_j or 1 - y_j is 0 counts as 0 (skip it): an output
+    of exactly 0.0 or 1.0 must not make you take math.log(0).
+
+    Returns:
+        one number, >= 0.
+    """
+    raise NotImplementedError("step 8: write cross_entropy_cost")
+
+
+def cross_entropy_delta(z, a, y):
+    """BP1 for the cross-entropy cost and sigmoid outputs: delta^L = dC/dz^L.
+
+    BP1 says delta^L = dC/da (.) sigma'(z^L). Work out dC/da_j for the
+    cross-entropy cost, multiply by sigma'(z_j) = a_j (1 - a_j), and simplify:
+    what is left?
+
+    Args:
+        z, a, y: vectors of the same length (a = sigmoid(z) entry by entry).
+
+    Returns:
+        the vector delta^L.
+    """
+    raise NotImplementedError("step 8: write cross_entropy_delta")
+
+
+def softmax(z):
+    """The softmax of the vector z: a_j = e^(z_j) / sum_k e^(z_k).
+
+    The outputs are positive and add up to 1. It must work for z = [1000.0,
+    1001.0] (math.exp(1000) raises OverflowError) and for z = [-1000.0,
+    -1000.0] (each e^(z_j) rounds to 0.0): think about what subtracting the
+    same number from every z_j does to the result.
+    """
+    raise NotImplementedError("step 8: write softmax")
+
+
+# ---------------------------------------------------------------- step 9
+# L2 regularisation. The regularised cost is C = C_0 + (lmbda / 2n) sum w^2
+# over every weight (no biases), n the number of training examples.
+
+def update_mini_batch_l2(weights, biases, mini_batch, eta, lmbda, n):
+    """One step of gradient descent with L2 regularisation ("weight decay").
+
+    As update_mini_batch (step 5, the quadratic cost), with the weights
+    shrunk first:
+        w -> (1 - eta * lmbda / n) * w - (eta / m) * sum of nabla_w
+        b -> b - (eta / m) * sum of nabla_b
+    with m = len(mini_batch) and n the size of the whole training set.
+
+    Returns:
+        (new_weights, new_biases).
+    """
+    raise NotImplementedError("step 9: write update_mini_batch_l2")
+
+
+# ---------------------------------------------------------------- step 10
+# Your own handwriting: two steps of making a photo's digit look like MNIST's.
+# A grid is a list of rows of floats, 0.0 = paper, 1.0 = ink; grid[r][c] is
+# row r (counted down from 0) and column c (counted right from 0).
+
+def crop_to_ink(grid, threshold=0.0):
+    """The smallest part of grid holding every pixel greater than threshold.
+
+    Returns:
+        a new grid: the rows from the first to the last with such a pixel,
+        each cut to the columns from the first to the last with one (both
+        ends included).
+
+    Raises:
+        ValueError: no pixel is greater than threshold.
+    """
+    raise NotImplementedError("step 10: write crop_to_ink")
+
+
+def centre_of_mass(grid):
+    """The centre of mass of the ink: each pixel's position weighted by its ink.
+
+        row = sum of r * grid[r][c] / sum of grid[r][c]
+        col = sum of c * grid[r][c] / sum of grid[r][c]
+    over every pixel (r, c); pixel (0, 0) is the top left one.
+
+    Returns:
+        (row, col), two floats.
+
+    Raises:
+        ValueError: the grid has no ink (its sum is 0).
+    """
+    raise NotImplementedError("step 10: write centre_of_mass")

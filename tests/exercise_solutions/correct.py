@@ -170,3 +170,65 @@ def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
         for batch in create_batches(training_data, mini_batch_size, rng):
             weights, biases = update_mini_batch(weights, biases, batch, eta)
     return weights, biases
+
+
+def cross_entropy_cost(a, y):
+    total = 0.0
+    for aj, yj in zip(a, y):
+        if yj != 0:
+            total -= yj * math.log(aj)
+        if yj != 1:
+            total -= (1 - yj) * math.log(1 - aj)
+    return total
+
+
+def cross_entropy_delta(z, a, y):
+    return [aj - yj for aj, yj in zip(a, y)]
+
+
+def softmax(z):
+    biggest = max(z)
+    exps = [math.exp(v - biggest) for v in z]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def gradient_sums(weights, biases, mini_batch):
+    """The sums over the mini-batch of backprop's nabla_b and nabla_w."""
+    sum_b = [[0.0] * len(b) for b in biases]
+    sum_w = [[[0.0] * len(row) for row in w] for w in weights]
+    for x, label in mini_batch:
+        nabla_b, nabla_w = backprop(weights, biases, x, one_hot(label, len(biases[-1])))
+        sum_b = [add(s, g) for s, g in zip(sum_b, nabla_b)]
+        sum_w = [[add(s, g) for s, g in zip(sw, gw)] for sw, gw in zip(sum_w, nabla_w)]
+    return sum_b, sum_w
+
+
+def update_mini_batch_l2(weights, biases, mini_batch, eta, lmbda, n):
+    sum_b, sum_w = gradient_sums(weights, biases, mini_batch)
+    step = eta / len(mini_batch)
+    decay = 1 - eta * lmbda / n
+    new_weights = [[sub(scale(decay, row), scale(step, g)) for row, g in zip(w, sw)]
+                   for w, sw in zip(weights, sum_w)]
+    new_biases = [sub(b, scale(step, sb)) for b, sb in zip(biases, sum_b)]
+    return new_weights, new_biases
+
+
+def crop_to_ink(grid, threshold=0.0):
+    rows = [r for r, row in enumerate(grid) if any(v > threshold for v in row)]
+    cols = [c for c in range(len(grid[0])) if any(row[c] > threshold for row in grid)]
+    if not rows:
+        raise ValueError("no ink above the threshold %r" % threshold)
+    return [row[cols[0]:cols[-1] + 1] for row in grid[rows[0]:rows[-1] + 1]]
+
+
+def centre_of_mass(grid):
+    mass = row_sum = col_sum = 0.0
+    for r, line in enumerate(grid):
+        for c, v in enumerate(line):
+            mass += v
+            row_sum += r * v
+            col_sum += c * v
+    if mass == 0:
+        raise ValueError("no ink")
+    return row_sum / mass, col_sum / mass
