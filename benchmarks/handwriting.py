@@ -32,7 +32,10 @@ it is not meant to be committed. Then every picture is read as
 ``python -m mnist_scratch.predict`` reads it (and with --single), and by the
 naive recipe (grey, resize to 28 x 28, invert; no EXIF, no cropping), with
 each shipped network. A picture counts as right when every digit is read and
-nothing else (a number is right only when the whole string is).
+nothing else (a number is right only when the whole string is). For
+comparison, "MNIST image" is the same network on the very same test digits
+as MNIST stores them: what is lost on top of that is lost in the picture and
+its preparation.
 
 --examples writes the handful of small pictures the tests decode (one per
 category, a blank page, and bad files: not a picture, empty, truncated, a
@@ -289,12 +292,14 @@ def _tagged(image, orientation):
 
 
 def picture_plan(rng, category, test_set):
-    """(digit vectors, labels str, orientation or None, suffix) for one picture."""
+    """(digit vectors, labels str, orientation or None, suffix, test set indices) for one picture."""
     count = {"number": int(rng.integers(2, 6)), "blank": 0}.get(category, 1)
-    chosen = [test_set[int(i)] for i in rng.integers(len(test_set), size=count)]
+    indices = [int(i) for i in rng.integers(len(test_set), size=count)]
+    chosen = [test_set[i] for i in indices]
     orientation = int((3, 6, 8)[rng.integers(3)]) if category == "exif" else None
     suffix = ".jpg" if category in ("exif", "large") or rng.random() < 0.8 else ".png"
-    return [x for x, _ in chosen], "".join(str(y) for _, y in chosen), orientation, suffix
+    return ([x for x, _ in chosen], "".join(str(y) for _, y in chosen), orientation, suffix,
+            indices)
 
 
 def build_set(folder, per_category, seed, say):
@@ -306,14 +311,14 @@ def build_set(folder, per_category, seed, say):
     started = time.perf_counter()
     for category in CATEGORIES:
         for i in range(per_category):
-            digits, labels, orientation, suffix = picture_plan(rng, category, test_set)
+            digits, labels, orientation, suffix, indices = picture_plan(rng, category, test_set)
             name = "%s-%03d%s" % (category, i, suffix)
             image = draw_picture(rng, category, digits)
             save_picture(image, os.path.join(folder, name), rng, orientation)
-            rows.append((name, category, labels))
+            rows.append((name, category, labels, " ".join(map(str, indices))))
     with open(os.path.join(folder, "labels.csv"), "w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["file", "category", "digits"])
+        writer.writerow(["file", "category", "digits", "test_indices"])
         writer.writerows(rows)
     say("Built %d pictures (%d per category, seed %d) in %s in %.0f s"
         % (len(rows), per_category, seed, folder, time.perf_counter() - started))
@@ -343,18 +348,18 @@ def build_examples(folder, seed, say):
     for category in CATEGORIES:
         if category in ("large", "blank"):
             continue  # megabytes; and the blank page is made below
-        digits, labels, orientation, _ = picture_plan(rng, category, test_set)
+        digits, labels, orientation, _, _ = picture_plan(rng, category, test_set)
         image = draw_picture(rng, category, digits, small=True)
         name = "%s-%s.jpg" % (category, labels)
         save_picture(image, os.path.join(folder, name), rng, orientation, quality=80)
         written.append(name)
     # A PNG with a palette of 16 colours, as a drawing program may save one.
-    digits, labels, _, _ = picture_plan(rng, "plain", test_set)
+    digits, labels, _, _, _ = picture_plan(rng, "plain", test_set)
     image = draw_picture(rng, "plain", digits, small=True).quantize(16)
     written.append("palette-%s.png" % labels)
     image.save(os.path.join(folder, written[-1]), "PNG", optimize=True)
     # Ink on a transparent background: only the alpha channel holds the digit.
-    digits, labels, _, _ = picture_plan(rng, "plain", test_set)
+    digits, labels, _, _, _ = picture_plan(rng, "plain", test_set)
     mask = digit_mask(digits[0], 90, 0, rng)
     alpha = Image.fromarray((mask * 255).astype(np.uint8), "L").crop((-20, -10, mask.shape[1] + 60,
                                                                        mask.shape[0] + 10))
@@ -412,7 +417,8 @@ def measure(folder, say, show_wrong=False):
         rows = list(csv.DictReader(f))
     networks = [(name, Network.load(shipped_network(name))) for name in NETWORKS
                 if os.path.isfile(shipped_network(name))]
-    methods = ("predict", "predict --single", "naive")
+    methods = ("MNIST image", "predict", "predict --single", "naive")
+    test_set = load_mnist("test")
     right = {}   # (network, method, category) -> number right
     counts = {}  # category -> pictures
     seconds = {}  # category -> [seconds per picture, predict's decoding and preparing]
@@ -426,7 +432,9 @@ def measure(folder, say, show_wrong=False):
         single = read_as_predict(path, single=True)[0] if category != "number" else None
         naive = naive_vector(path)
         for name, network in networks:
-            answers = {"predict": digits_read(network, vectors),
+            originals = [test_set[int(i)][0] for i in row["test_indices"].split()]
+            answers = {"MNIST image": digits_read(network, originals),
+                       "predict": digits_read(network, vectors),
                        "predict --single": (digits_read(network, single)
                                             if single is not None else None),
                        "naive": str(network.predict(naive))}
@@ -444,6 +452,17 @@ def measure(folder, say, show_wrong=False):
             say("  %s: %s, read %s" % (name, labels or "none", answer or "nothing (no ink)"))
 
 
+def applies(category, method):
+    """Whether a method is measured on a category: --single and the naive recipe
+    read one digit; a blank page has no MNIST image and the naive recipe always
+    reads a digit."""
+    if category == "number":
+        return method in ("MNIST image", "predict")
+    if category == "blank":
+        return method in ("predict", "predict --single")
+    return True
+
+
 def report(networks, methods, right, counts, seconds, say):
     categories = [c for c in CATEGORIES if c in counts]
     single_digit = [c for c in categories if c not in ("number", "blank")]
@@ -455,8 +474,7 @@ def report(networks, methods, right, counts, seconds, say):
         for category in categories:
             cells = []
             for method in methods:
-                if category == "number" and method != "predict" or (category, method) == (
-                        "blank", "naive"):
+                if not applies(category, method):
                     cells.append("-")
                 else:
                     cells.append("%.0f" % (100.0 * right[(name, method, category)] / counts[category]))
@@ -465,7 +483,7 @@ def report(networks, methods, right, counts, seconds, say):
             total = sum(counts[c] for c in group)
             cells = []
             for method in methods:
-                if label == "all" and method != "predict":
+                if not all(applies(c, method) for c in group):
                     cells.append("-")
                 else:
                     hits = sum(right[(name, method, c)] for c in group)

@@ -267,14 +267,15 @@ def step_through(data, out, inp):
         True if every part was shown.
     """
     parts = walkthrough_parts(data)
-    for n, (name, text) in enumerate(parts):
+    for n, (_, text) in enumerate(parts):
         out.write(text + "\n")
         if n == len(parts) - 1:
             return True
-        out.write("\npress Enter for %s ... " % PART_NAMES[parts[n + 1][0]])
+        following = PART_NAMES[parts[n + 1][0]]
+        out.write("\npress Enter for %s ... " % following)
         out.flush()
         if not inp.readline():
-            out.write("\n(end of input: stopped before %s)\n" % PART_NAMES[parts[n + 1][0]])
+            out.write("\n(end of input: stopped before %s)\n" % following)
             return False
         if not _is_terminal(inp):  # a typed Enter is echoed; a line read from a pipe is not
             out.write("\n")

@@ -247,7 +247,7 @@ def build_parser():
         description="Run a course notebook top to bottom in the terminal and print every cell's "
                     "text output, with a count of its PASS, FAIL and TODO lines.")
     parser.add_argument("notebook", nargs="?", metavar="NOTEBOOK",
-                        help="a course notebook's number (1 to 7) or the path of a .ipynb file; "
+                        help="a course notebook's number (1 to 10) or the path of a .ipynb file; "
                              "without it, list the course notebooks")
     parser.add_argument("--quick", action="store_true",
                         help="use small subsets of MNIST (MNIST_SCRATCH_QUICK=1): seconds, "

@@ -202,6 +202,16 @@ def _open_checked(path):
     return f
 
 
+# How the commonest picture files begin, to tell a damaged one from something else.
+SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"),
+              (b"GIF89a", "GIF"))
+
+
+def _signature(head):
+    """The format whose signature the bytes ``head`` start with, or None."""
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
 def _describe_size(width, height):
     return "%d x %d = %s pixels" % (width, height, "{:,}".format(width * height))
 
@@ -239,6 +249,11 @@ def decode_picture(path, side=WORKING_SIDE):
                                % (path, "{:,}".format(int(pixels.group(1))) if pixels else "millions of",
                                   "{:,}".format(MAX_PIXELS))) from None
         except Image.UnidentifiedImageError:
+            f.seek(0)
+            kind = _signature(f.read(8))
+            if kind:
+                raise PictureError("%s: a damaged %s file (its first bytes say %s, but Pillow "
+                                   "cannot read its header)" % (path, kind, kind)) from None
             raise PictureError("%s: not a picture (Pillow recognises no image format in it: "
                                "PNG, JPEG, GIF, BMP, TIFF, WebP, ...)" % path) from None
         except Exception as e:  # a damaged header can fail in any of Pillow's plugins

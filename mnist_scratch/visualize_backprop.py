@@ -325,7 +325,7 @@ def draw_backprop(data, width=None, highlight=None):
     return fig
 
 
-def _draw_network(ax, data, lay, text, pt, highlight=None, known=len(STAGES), band=None):
+def _draw_network(ax, data, lay, text, pt, highlight, known, band):
     net, H = data["network"], lay["H"]
     xs, ys = lay["xs"], lay["ys"]
     activations, zs, deltas = data["activations"], data["zs"], data["deltas"]
@@ -396,7 +396,7 @@ def _draw_network(ax, data, lay, text, pt, highlight=None, known=len(STAGES), ba
                      family=MONO)
 
 
-def _draw_tables(ax, lay, text, pt, highlight=None, known=len(STAGES), band=None):
+def _draw_tables(ax, lay, text, pt, highlight, known, band):
     """Under each gap: w^l and b^l, then dC/dw^l (BP4) and dC/db^l (BP3)."""
     H, step, char = lay["H"], LINE * SMALL, CHAR * SMALL
     rows = max(len(t["b"]) for t in lay["tables"])

@@ -653,7 +653,7 @@ def plot_accuracies(runs):
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("epoch")
         ax.set_ylabel("accuracy (%)")
-        ax.set_ylim(50, 101)
+        ax.set_ylim(top=101)
         ax.grid(alpha=0.3)
         ax.legend(loc="lower right")
     return fig"""),
@@ -746,7 +746,8 @@ A network trained on MNIST reads MNIST's digits well. Photograph a digit you wro
 the photo to 28 x 28 and give it to the same network, and it is usually wrong: the photo is
 nothing like the pictures it learned from. This notebook shows why, then makes a photo look
 like MNIST one step at a time, the way `python -m mnist_scratch.predict photo.jpg` does
-(`mnist_scratch/preprocess.py`). Your turn: write two of those steps, the crop and the centre
+(`mnist_scratch/preprocess.py`, with `paper.py` for the light and `segment.py` for finding
+the digits). Your turn: write two of those steps, the crop and the centre
 of mass.
 
 Pytest marker: `pytest -m step10`. From the shell:
@@ -849,11 +850,11 @@ mass at the centre of a 28 x 28 frame.
 
 ## Step by step
 
-**Lighting.** `flatten_lighting` estimates the paper's own brightness everywhere (a bright
-percentile over a coarse grid of cells, smoothed) and divides by it: the paper becomes white
-everywhere, shadow or not. **Ink.** `ink_from_grey` does that (and removes the lines of ruled
-paper), then picks a threshold between paper and ink (Otsu's method) and turns each pixel
-into ink from 0 (paper) to 1."""),
+**Lighting.** `flatten_lighting` estimates the paper's own brightness everywhere (the 90th
+percentile of each cell of a coarse grid, interpolated between the cells) and divides every
+pixel by it: the paper becomes white everywhere, shadow or not. **Ink.** `ink_from_grey`
+does that (and removes the lines of ruled paper), then picks a threshold between paper and
+ink (Otsu's method) and turns each pixel into ink from 0 (paper) to 1."""),
     ("code", """flat = preprocess.flatten_lighting(photo)
 ink = preprocess.ink_from_grey(photo)
 paper = sum(v == 0.0 for row in ink for v in row) / (len(ink) * len(ink[0]))
@@ -872,7 +873,7 @@ print("box", box, "- crop %d x %d - scaled %d x %d - centre of mass in the frame
       % ((len(cropped), len(cropped[0]), len(boxed), len(boxed[0])) + preprocess.centre_of_mass(framed)))
 digit, share = read(preprocess.to_vector(framed))
 print("now the network reads %d (%.0f%% of the outputs)" % (digit, 100 * share))
-display(show([cropped, boxed, framed], ["cropped", "scaled into 20 x 20", "centred in 28 x 28"]))"""),
+display(show([cropped, boxed, framed], ["cropped", "scaled into a 20 x 20 box", "centred in 28 x 28"]))"""),
     ("md", """`preprocess.prepare(photo)` runs all of it for every digit in a picture (and also thickens
 strokes thinner than MNIST's, which a ballpoint pen makes). On a set of such photos, the naive
 way against the steps:"""),

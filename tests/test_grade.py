@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -219,3 +220,26 @@ def test_the_csv_and_the_table_keep_odd_names_as_text():
     assert report.detail_of([{"status": "FAIL", "title": "f(2)", "expected": "4",
                               "got": "5\nand more", "hint": ""}]) == \
         "f(2); expected: 4; got: 5 and more"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups and SIGINT are POSIX")
+def test_ctrl_c_stops_every_process_and_writes_nothing(tmp_path):
+    """Interrupted while a student's code loops: exit 130, no grades, no process left behind."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "loops.py").write_text("def add(u, v):\n    while True:\n        pass\n")
+    out = tmp_path / "grades.csv"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mnist_scratch.check", "grade", str(folder), "--steps", "2",
+         "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,   # a process group of its own, as a terminal's Ctrl-C reaches
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout.readline().startswith("Grading 1 file")   # grading has begun
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert stderr.endswith("python -m mnist_scratch.check grade: interrupted\n")
+    assert "Traceback" not in stderr and not out.exists()
+    left = subprocess.run(["ps", "-o", "stat=", "-g", str(process.pid)], capture_output=True,
+                          text=True).stdout.split()
+    assert all(state.startswith("Z") for state in left), left    # only zombies, being reaped

@@ -250,6 +250,21 @@ def test_every_bad_file_in_one_call(capsys):
     assert len(out) == 1 and out[0].startswith("%s: %s (" % (good, digit))
 
 
+def test_a_damaged_header_and_a_device_are_named(capsys, tmp_path):
+    with open(example("palette")[0], "rb") as f:
+        raw = bytearray(f.read())
+    raw[20] ^= 0xFF  # inside the PNG's IHDR chunk: its checksum no longer matches
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(bytes(raw))
+    files = [str(damaged)] + ([os.devnull] if os.path.exists("/dev/null") else [])
+    status, out, err = run_main(files, capsys)
+    assert status == 2 and out == [] and len(err) == len(files)
+    assert err[0].endswith("%s: a damaged PNG file (its first bytes say PNG, but Pillow cannot "
+                           "read its header)" % damaged)
+    if len(files) > 1:
+        assert "%s: not a regular file" % os.devnull in err[1]
+
+
 def test_no_traceback_from_the_command_line(tmp_path):
     result = run_python("import sys; from mnist_scratch import predict; "
                         "sys.exit(predict.main(sys.argv[1:]))",

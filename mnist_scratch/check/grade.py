@@ -142,16 +142,19 @@ class _Student:
         self.outcomes = {}
         self.unusable = None
         self.done = False
-        ours, theirs = context.Pipe(duplex=False)
+        self.conn, self._theirs = context.Pipe(duplex=False)
         self.process = context.Process(target=_grade_one, name="mnist-grade-student",
-                                       args=(theirs, path, names) + options)
-        self.process.start()
-        theirs.close()  # so that the process ending reads as end-of-file here
-        self.conn = ours
+                                       args=(self._theirs, path, names) + options)
+        self.started = False
         time_limit, _, load_time_limit = options
         # A backstop only: every function at its limit, each in a fresh child.
         self.deadline = time.monotonic() + sum(
             (time_limit or time_limit_of(n)) + START_TIME_LIMIT + load_time_limit for n in names)
+
+    def start(self):
+        self.process.start()
+        self.started = True
+        self._theirs.close()  # so that the process ending reads as end-of-file here
 
     def receive(self):
         """Handle one message; False when the process has nothing more to say."""
@@ -178,6 +181,10 @@ class _Student:
                                             "got": problem, "hint": ""}]
         self.done = True
         self.conn.close()
+        if not self.started:  # stopped (Ctrl-C) while it was being started
+            self._theirs.close()
+            if self.process.pid is None:
+                return
         if problem is None:
             self.process.join(5)  # it said it was done: let it end by itself
         if self.process.is_alive():
@@ -242,18 +249,18 @@ def grade_folder(folder, steps=None, time_limit=None, memory_mb=DEFAULT_MEMORY_M
         while waiting or running:
             while waiting and len(running) < jobs:
                 running.append(_Student(waiting.popleft(), names, options, context))
+                running[-1].start()
             ready = multiprocessing.connection.wait([s.conn for s in running], timeout=1.0)
             for student in running:
+                before = len(student.outcomes)
                 if student.conn in ready:
-                    before = len(student.outcomes)
                     while not student.done and student.conn.poll() and student.receive():
                         pass
-                    functions_done += len(student.outcomes) - before
                 elif time.monotonic() > student.deadline:
                     student.finish("grading this file took too long and was stopped")
+                # When a student is done, so are all its functions (even if it did not load).
+                functions_done += (len(names) if student.done else len(student.outcomes)) - before
                 if student.done:
-                    # an unusable file (or a stopped process): its functions are done too
-                    functions_done += len(names) - len(student.outcomes)
                     results[student.path] = student.rows(os.path.basename(student.path), steps)
                     if on_student is not None:
                         on_student(results[student.path])

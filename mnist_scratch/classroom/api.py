@@ -28,7 +28,7 @@ from ..linalg import argmax
 from ..predict import output_shares
 
 __all__ = ["ApiError", "MAX_SIDE", "MAX_PARAMETER", "check_object", "whole_number", "number",
-           "choice", "read_drawing", "pixel_push", "weight_images", "network_summary",
+           "choice", "shown", "read_drawing", "pixel_push", "weight_images", "network_summary",
            "backprop_answer"]
 
 MAX_SIDE = 400        # pixels on each side of a posted drawing (the page sends 112 x 112)
@@ -81,7 +81,7 @@ def whole_number(payload, name, low, high, default=None):
         value = int(value)
     if not _is_number(value) or not isinstance(value, int) or not low <= value <= high:
         raise ApiError("%s must be a whole number from %d to %d, not %.40s"
-                       % (name, low, high, _shown(value)))
+                       % (name, low, high, shown(value)))
     return value
 
 
@@ -92,7 +92,7 @@ def number(payload, name, low, high, default=None):
         raise ApiError("%s is missing: give a number from %g to %g" % (name, low, high))
     if not _is_number(value) or not low <= value <= high:
         raise ApiError("%s must be a number from %g to %g, not %.40s" % (name, low, high,
-                                                                          _shown(value)))
+                                                                          shown(value)))
     return float(value)
 
 
@@ -100,11 +100,11 @@ def choice(payload, name, choices, default=None):
     """The field ``name``: one of the strings ``choices``."""
     value = payload.get(name, default)
     if value not in choices or not isinstance(value, str):
-        raise ApiError("%s must be one of %s, not %.40s" % (name, ", ".join(choices), _shown(value)))
+        raise ApiError("%s must be one of %s, not %.40s" % (name, ", ".join(choices), shown(value)))
     return value
 
 
-def _shown(value):
+def shown(value):
     """A value as a message shows it: as JSON (the request's own notation)."""
     try:
         return json.dumps(value)
@@ -119,7 +119,7 @@ def _numbers(values, what, count, bound):
     for k, v in enumerate(values):
         if not _is_number(v) or not abs(v) <= bound:
             raise ApiError("%s: entry %d is %.40s, not a number from %g to %g"
-                           % (what, k, _shown(v), -bound, bound))
+                           % (what, k, shown(v), -bound, bound))
     return [float(v) for v in values]
 
 
@@ -148,7 +148,7 @@ def drawing_rows(payload):
         for k, p in enumerate(pixels):
             if not _is_number(p) or not 0 <= p <= 255:
                 raise ApiError("pixels: entry %d is %.40s, not a number from 0 to 255"
-                               % (k, _shown(p)))
+                               % (k, shown(p)))
     return [[255.0 - p for p in pixels[r * width:(r + 1) * width]] for r in range(height)]
 
 

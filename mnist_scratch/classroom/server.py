@@ -52,6 +52,38 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "no-referrer"))
 
 
+class TicketLock:
+    """A lock taken in the order it was asked for (first come, first served).
+
+    The requests that compute (reading a drawing, the walkthrough) take it
+    in turn: Python runs one thread's code at a time anyway, and in arrival
+    order each is answered as fast as one alone, where 20 threads switching
+    back and forth would each take 20 times as long, and some much longer.
+    """
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._next = 0      # the next ticket to hand out
+        self._serving = 0   # the ticket whose turn it is
+
+    def __enter__(self):
+        with self._changed:
+            ticket = self._next
+            self._next += 1
+            while self._serving != ticket:
+                self._changed.wait()
+
+    def __exit__(self, *exc):
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+    @property
+    def busy(self):
+        """True while a thread holds the lock or waits for it."""
+        return self._next != self._serving
+
+
 def static_files(folder=STATIC_DIR):
     """{url path: (bytes, content type)} for every file of the page's folder.
 
@@ -82,11 +114,15 @@ class ClassroomServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # connections waiting to be accepted (a lab's browsers connect at once)
 
     def __init__(self, address, network, network_name, sessions=None, log=None, error_log=None):
         self.network = network
         self.network_name = network_name
-        self.sessions = sessions if sessions is not None else Sessions()
+        self.computing = TicketLock()
+        # Training waits while a request computes: a drawing is read at full speed.
+        self.sessions = sessions if sessions is not None else Sessions(
+            yield_to=lambda: self.computing.busy)
         self.files = static_files()
         self.log = log
         self.error_log = error_log or (lambda text: sys.stderr.write(text))
@@ -180,8 +216,9 @@ class Handler(BaseHTTPRequestHandler):
             "/api/network": {"GET": lambda query: self.server.network_summary()},
             "/api/options": {"GET": lambda query: {"defaults": DEFAULTS, "limits": LIMITS,
                                                    "choices": CHOICES}},
-            "/api/predict": {"POST": lambda body: api.read_drawing(self.server.network, body)},
-            "/api/backprop": {"POST": api.backprop_answer},
+            "/api/predict": {"POST": lambda body: self._in_turn(api.read_drawing, self.server.network,
+                                                                 body)},
+            "/api/backprop": {"POST": lambda body: self._in_turn(api.backprop_answer, body)},
             "/api/train": {"POST": self._train_action, "GET": self._train_status},
         }
 
@@ -212,6 +249,8 @@ class Handler(BaseHTTPRequestHandler):
         routes = self._routes()
         if path in routes:
             handlers = routes[path]
+            if method == "HEAD" and "GET" in handlers:
+                method = "GET"  # answered like GET; _send leaves the body out
             if method not in handlers:
                 self._allow = ", ".join(sorted(handlers))
                 raise ApiError("%s takes %s, not %s" % (path, " or ".join(sorted(handlers)), method),
@@ -234,6 +273,10 @@ class Handler(BaseHTTPRequestHandler):
         content, kind = self.server.files[path]
         self._send(200, content, kind, cache="no-cache")
         return 200
+
+    def _in_turn(self, function, *args):
+        with self.server.computing:
+            return function(*args)
 
     # ---------------------------------------------------------------- training sessions
 

@@ -30,13 +30,13 @@ import time
 
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
-from ..datasets import load_mnist
+from ..datasets import DataError, load_mnist
 from ..divergence import TrainingDiverged
 from ..linalg import argmax
 from ..network import INITS, Network
 from ..sums import nonzero_indices
 from ..training import sgd
-from .api import ApiError, check_object, choice, number, weight_images, whole_number
+from .api import ApiError, check_object, choice, number, shown, weight_images, whole_number
 
 __all__ = ["DEFAULTS", "LIMITS", "CHOICES", "check_settings", "TrainingData", "Turns", "Session",
            "Sessions", "MAX_SESSIONS", "TRAINING_IMAGES", "VALIDATION_IMAGES", "EPOCHS"]
@@ -48,6 +48,7 @@ MAX_SESSIONS = 30           # a lab of 20 students, a teacher, a few tabs opened
 MAX_HIDDEN = 100            # hidden neurons: larger networks train too slowly to watch
 MAX_BATCH = 100             # mini-batch size
 TURN_SECONDS = 0.05         # each training thread trains this long before the next one's turn
+MAX_YIELD_SECONDS = 0.25    # after a mini-batch, training waits at most this long for requests
 EVALUATION_SHARE = 0.2      # at most this share of a session's time goes to measuring accuracy
 MIN_EVALUATION_GAP = 0.5    # seconds of training between two measurements, at least
 IDLE_PAUSE_SECONDS = 60     # a session whose page went quiet this long pauses...
@@ -75,8 +76,8 @@ def check_settings(settings):
     check_object(settings, "settings")
     unknown = sorted(set(settings) - set(DEFAULTS))
     if unknown:
-        raise ApiError("settings: unknown setting %.40r; the settings are %s"
-                       % (unknown[0], ", ".join(DEFAULTS)))
+        raise ApiError("settings: unknown setting %.40s; the settings are %s"
+                       % (shown(unknown[0]), ", ".join(DEFAULTS)))
     merged = dict(DEFAULTS, **settings)
     checked = {name: whole_number(merged, name, *LIMITS[name]) for name in ("hidden", "batch", "seed")}
     checked["eta"] = number(merged, "eta", *LIMITS["eta"])
@@ -170,7 +171,7 @@ class Session:
     "diverged" (sgd gave up: eta too large), "stopped", "failed".
     """
 
-    def __init__(self, session_id, settings, data, turns):
+    def __init__(self, session_id, settings, data, turns, yield_to=None):
         self.id = session_id
         self.settings = settings
         self.network = Network(sizes_of(settings), seed=settings["seed"], init=settings["init"],
@@ -181,6 +182,7 @@ class Session:
         self.stop_requested = False
         self._data = data
         self._turns = turns
+        self._yield_to = yield_to
         self._changed = threading.Condition()  # guards everything below
         self._paused = False
         self._steps = 0             # mini-batches allowed while paused
@@ -287,8 +289,11 @@ class Session:
         except TrainingDiverged as e:
             self._take_snapshot()
             self._set_state("diverged", str(e))
-        except (ValueError, ArithmeticError, MemoryError, OSError) as e:  # shown, never fatal
-            self._set_state("failed", "%s: %s" % (type(e).__name__, e))
+        except (DataError, ValueError, ArithmeticError, MemoryError, OSError) as e:
+            self._set_state("failed", "%s: %s" % (type(e).__name__, e))  # shown on the page
+        except Exception as e:  # a bug: shown on the page, and its traceback on the server's stderr
+            self._set_state("failed", "internal error: %s: %s" % (type(e).__name__, e))
+            raise
         finally:
             self._turns.give_back(self)
 
@@ -311,10 +316,15 @@ class Session:
             sums[1] += info["accuracy"]
             sums[2] += 1
             stepping = self._paused
+            if time.monotonic() - self.last_heard > IDLE_PAUSE_SECONDS and not self._paused:
+                # Nobody watches: the page was closed, or the laptop went to sleep.
+                self._paused, self._steps = True, 0
+                self.message = "paused: the page was away"
         if stepping or self._trained_seconds >= max(
                 MIN_EVALUATION_GAP, self._evaluation_seconds * (1 - EVALUATION_SHARE) / EVALUATION_SHARE):
             self._measure()
         self._wait_while_paused()
+        self._let_requests_go_first()
         if time.perf_counter() - self._turn_began > TURN_SECONDS and self._turns.others_waiting():
             self._turns.give_back(self)  # to the back of the queue
             self._take_turn()
@@ -341,6 +351,16 @@ class Session:
         if self.stop_requested:
             raise _Stopped()
         self._take_turn()
+
+    def _let_requests_go_first(self):
+        """While the server is answering a request that computes (yield_to() is true),
+        wait (at most MAX_YIELD_SECONDS), so that the answer comes at full speed."""
+        if self._yield_to is None or not self._yield_to():
+            return
+        started = time.perf_counter()
+        while self._yield_to() and time.perf_counter() - started < MAX_YIELD_SECONDS:
+            time.sleep(0.002)
+        self._last_tick = time.perf_counter()  # waiting is not training time
 
     def _take_turn(self):
         """Wait for this thread's turn to train (Turns)."""
@@ -384,7 +404,10 @@ class Session:
 class Sessions:
     """Every browser's Session, by id: at most MAX_SESSIONS of them."""
 
-    def __init__(self, data_dir=None, max_sessions=MAX_SESSIONS):
+    def __init__(self, data_dir=None, max_sessions=MAX_SESSIONS, yield_to=None):
+        """``yield_to``: None, or a function that is true while the server is
+        busy answering requests; training then waits (see Session)."""
+        self._yield_to = yield_to
         self._data = TrainingData(data_dir)
         self._turns = Turns()
         self._lock = threading.Lock()
@@ -443,20 +466,18 @@ class Sessions:
             quietest = min(self._sessions.values(), key=lambda s: s.last_heard)
             quietest.stop()
             del self._sessions[quietest.id]
-        session = Session(session_id, settings, self._data, self._turns)
+        session = Session(session_id, settings, self._data, self._turns, self._yield_to)
         self._sessions[session_id] = session
         return session
 
     def _drop_idle(self):
-        """Pause the sessions whose page went quiet, and drop the long-forgotten ones."""
+        """Drop the sessions whose page has not been heard from for IDLE_DROP_SECONDS.
+        (A session whose page went quiet pauses itself, in its thread: Session._on_batch.)"""
         now = time.monotonic()
         for session in list(self._sessions.values()):
             if now - session.last_heard > IDLE_DROP_SECONDS:
                 session.stop()
                 del self._sessions[session.id]
-            elif now - session.last_heard > IDLE_PAUSE_SECONDS and session.state == "running":
-                session.pause()
-                session.message = "paused: the page was away"
 
     def __len__(self):
         return len(self._sessions)

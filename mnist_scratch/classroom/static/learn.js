@@ -26,7 +26,7 @@ const PRESETS = [
   {title: "\u03b7 = 0.001: crawls", settings: {hidden: 30, eta: 0.001, batch: 10, init: "scaled", cost: "quadratic", activation: "sigmoid"},
    text: "Steps far too small: after thousands of images, hardly better than guessing.", failure: true},
   {title: "Zero initial weights", settings: {hidden: 30, eta: 3, batch: 10, init: "zeros", cost: "quadratic", activation: "sigmoid"},
-   text: "Every hidden neuron starts the same, gets the same gradient, stays the same: symmetry never breaks.", failure: true},
+   text: "Every hidden neuron starts the same, gets the same gradient and stays the same (watch the weight images): symmetry never breaks.", failure: true},
 ];
 
 const sessionId = (() => {
