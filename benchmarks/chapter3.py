@@ -3,6 +3,7 @@
     python benchmarks/chapter3.py figures                 # docs/figures/slowdown.png, overfitting.png
     python benchmarks/chapter3.py figures --python pypy3  # the overfitting runs under PyPy (faster)
     python benchmarks/chapter3.py table --python pypy3    # the table of improvements (about 1.5 h)
+    python benchmarks/chapter3.py table --python pypy3 --rows 7 8   # only rows 7 and 8
 
 ``figures`` draws (needs the viz extra, matplotlib):
 
@@ -222,13 +223,18 @@ def python_name(python):
     return subprocess.run([python, "-c", code], capture_output=True, text=True).stdout.strip()
 
 
-def make_table(python, work):
+def make_table(python, work, rows=None):
+    """Train the rows of TABLE (the numbers in ``rows``, 1-based, or all) that have not
+    been trained yet, then print and write the table of every row trained so far."""
     lines = ["Measured with %s; training time = the sum of the epochs' times (without "
              "loading or validation)." % python_name(python), "",
              "| change | best epoch | validation | **test** | training time |",
              "|---|---|---|---|---|"]
     commands = []
     for k, (change, args) in enumerate(TABLE, 1):
+        if rows and k not in rows:
+            if not os.path.isfile(os.path.join(work, "table-%d.txt" % k)):
+                continue  # not asked for, and not trained yet
         text, _ = run_learn(python, args + BASE, work, "table-%d" % k)
         epoch, valid, test, seconds = parse_run(text)
         epochs = args[args.index("--epochs") + 1]
@@ -250,12 +256,15 @@ def main():
                              "default: this one)")
     parser.add_argument("--work", default=os.path.join(ROOT, "runs", "chapter3"),
                         help="folder for the runs' output and histories (default: runs/chapter3)")
+    parser.add_argument("--rows", type=int, nargs="+", metavar="K",
+                        help="table: train only these rows (1 to %d), e.g. to share the rows "
+                             "between two processes; default: all" % len(TABLE))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "figures"),
                         help="folder for the figures (default: docs/figures)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.what == "table":
-        make_table(args.python, args.work)
+        make_table(args.python, args.work, args.rows)
         return
     os.makedirs(args.out, exist_ok=True)
     print("wrote", draw_slowdown(os.path.join(args.out, "slowdown.png")))

@@ -38,7 +38,7 @@ import sys
 from .cli import (ArgumentParser, CommandError, finite_float, line_printer, load_visualizer,
                   output_folder, run_main)
 from .gradcheck import max_relative_error, numerical_gradient
-from .network import Network, quadratic_cost
+from .network import Network
 
 __all__ = ["walkthrough", "walkthrough_parts", "format_walkthrough", "step_through", "PARTS",
            "agrees", "check_sizes", "main", "MAX_NEURONS",
@@ -137,7 +137,7 @@ def walkthrough(sizes=None, seed=DEFAULT_SEED, x=None, y=None, h=STEP_H):
         "network": network, "x": x, "y": y, "seed": seed,
         "zs": trace["zs"], "activations": trace["activations"], "deltas": trace["deltas"],
         "nabla_b": trace["nabla_b"], "nabla_w": trace["nabla_w"],
-        "cost": quadratic_cost(trace["activations"][-1], y),
+        "cost": network.cost.fn(trace["activations"][-1], y),
         "numerical": numerical, "h": h,
         "max_error": max_relative_error(gradient, numerical, ERROR_FLOOR),
     }

@@ -41,7 +41,9 @@ def paper_brightness(grey, cell):
     90% of a cell). Then a closing (a maximum filter, then a minimum filter,
     over 2 * CLOSING_CELLS + 1 cells) fills in the cells covered by thick
     strokes, while large dark areas (a shadow, the table around the page)
-    stay dark and keep their sharp edges.
+    stay dark and keep their sharp edges. (A stroke so thick that it fills
+    whole cells where it touches the picture's edge is taken for such an
+    area there.)
 
     Returns:
         grid of ceil(height / cell) x ceil(width / cell) brightnesses.
@@ -54,7 +56,14 @@ def paper_brightness(grey, cell):
             values = sorted(chain.from_iterable(row[left:left + cell] for row in band))
             coarse_row.append(values[int(PAPER_PERCENTILE * (len(values) - 1))])
         coarse.append(coarse_row)
-    return _filter_2d(_filter_2d(coarse, CLOSING_CELLS, max), CLOSING_CELLS, min)
+    # Outside the picture the paper goes on as at its edge: so a dark band
+    # along an edge (the table beyond the page, a shadow) stays dark, instead
+    # of being taken for a thick stroke because it is narrow.
+    k = CLOSING_CELLS
+    padded = [[row[0]] * k + row + [row[-1]] * k for row in coarse]
+    padded = [padded[0]] * k + padded + [padded[-1]] * k
+    closed = _filter_2d(_filter_2d(padded, k, max), k, min)
+    return [row[k:-k] for row in closed[k:-k]]
 
 
 def _filter_2d(grid, radius, pick):

@@ -222,7 +222,8 @@ def find_digit_blobs(ink, single=False):
 
     Args:
         ink: grid of floats in [0, 1], 0.0 exactly where there is no ink.
-        single: True to take all the ink (but the specks) as one digit.
+        single: True to take all the ink as one digit (but for specks and
+            dots: steps 1 to 4, without splitting).
 
     Raises:
         NoInkError: no ink (or only specks).
@@ -231,11 +232,11 @@ def find_digit_blobs(ink, single=False):
     blobs = remove_specks(components(mask), max(len(ink), len(ink[0])))
     if not blobs:
         raise NoInkError("no ink found")
-    if single:
-        return [Blob([run for b in blobs for run in b.runs])]
     groups = merge_parts(blobs)
     tallest = max(g.height for g in groups)
     groups = [g for g in groups if g.height >= PUNCTUATION * tallest]
+    if single:
+        return [Blob([run for g in groups for run in g.runs])]
     digits = []
     singles = sorted(g.width for g in groups if g.width <= g.height)  # surely one digit each
     for g in groups:

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import api
 from .api import ApiError
 from .sessions import CHOICES, DEFAULTS, LIMITS, Sessions
+from .turns import TicketLock
 
 __all__ = ["STATIC_DIR", "MAX_BODY", "ClassroomServer", "Handler", "static_files", "make_server"]
 
@@ -50,38 +51,6 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"),
                     ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
                                                 "frame-ancestors 'none'"),
                     ("Referrer-Policy", "no-referrer"))
-
-
-class TicketLock:
-    """A lock taken in the order it was asked for (first come, first served).
-
-    The requests that compute (reading a drawing, the walkthrough) take it
-    in turn: Python runs one thread's code at a time anyway, and in arrival
-    order each is answered as fast as one alone, where 20 threads switching
-    back and forth would each take 20 times as long, and some much longer.
-    """
-
-    def __init__(self):
-        self._changed = threading.Condition()
-        self._next = 0      # the next ticket to hand out
-        self._serving = 0   # the ticket whose turn it is
-
-    def __enter__(self):
-        with self._changed:
-            ticket = self._next
-            self._next += 1
-            while self._serving != ticket:
-                self._changed.wait()
-
-    def __exit__(self, *exc):
-        with self._changed:
-            self._serving += 1
-            self._changed.notify_all()
-
-    @property
-    def busy(self):
-        """True while a thread holds the lock or waits for it."""
-        return self._next != self._serving
 
 
 def static_files(folder=STATIC_DIR):

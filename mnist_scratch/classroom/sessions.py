@@ -13,9 +13,11 @@ mini-batch; that callback is where a session
 
 A lab full of students shares two cores, and Python runs one thread's code at
 a time. So the sessions' threads take turns (``Turns``): one trains, for
-about TURN_SECONDS, while the others wait, first come first served. Only one
-training thread ever competes with the threads that answer requests, and a
-drawing is answered promptly however many students are training.
+about TURN_SECONDS, while the others wait, first come first served (turns.py).
+Only one training thread ever competes with the threads that answer
+requests, and it waits after its mini-batch while the server reads a
+drawing (``yield_to``): a drawing is answered promptly however many students
+are training.
 
 Bounded: at most MAX_SESSIONS sessions (a new one stops the one whose page
 was heard from longest ago), networks of at most MAX_HIDDEN hidden neurons,
@@ -24,7 +26,7 @@ asked about it for IDLE_PAUSE_SECONDS pauses (a closed tab does not keep
 training), and after IDLE_DROP_SECONDS it is dropped.
 """
 
-import collections
+import math
 import threading
 import time
 
@@ -37,8 +39,9 @@ from ..network import INITS, Network
 from ..sums import nonzero_indices
 from ..training import sgd
 from .api import ApiError, check_object, choice, number, shown, weight_images, whole_number
+from .turns import Cancelled, Turns
 
-__all__ = ["DEFAULTS", "LIMITS", "CHOICES", "check_settings", "TrainingData", "Turns", "Session",
+__all__ = ["DEFAULTS", "LIMITS", "CHOICES", "check_settings", "TrainingData", "Session",
            "Sessions", "MAX_SESSIONS", "TRAINING_IMAGES", "VALIDATION_IMAGES", "EPOCHS"]
 
 TRAINING_IMAGES = 10000     # the first 10,000 training images: enough to learn a lot, quick to load
@@ -121,46 +124,6 @@ class TrainingData:
 
 class _Stopped(Exception):
     """Raised from on_batch to end a session's training (never leaves this module)."""
-
-
-class Turns:
-    """Training threads take turns: one at a time, first come first served.
-
-    ``take`` waits until it is the caller's turn; ``give_back`` ends it.
-    A caller that is told to stop while it waits (``wake``) leaves the queue
-    with _Stopped.
-    """
-
-    def __init__(self):
-        self._changed = threading.Condition()
-        self._queue = collections.deque()
-        self._holder = None
-
-    def take(self, session):
-        with self._changed:
-            self._queue.append(session)
-            while self._holder is not None or self._queue[0] is not session:
-                if session.stop_requested:
-                    self._queue.remove(session)
-                    self._changed.notify_all()
-                    raise _Stopped()
-                self._changed.wait()
-            self._queue.popleft()
-            self._holder = session
-
-    def give_back(self, session):
-        with self._changed:
-            if self._holder is session:
-                self._holder = None
-                self._changed.notify_all()
-
-    def others_waiting(self):
-        return bool(self._queue)
-
-    def wake(self):
-        """Let every waiting thread look at its stop flag again."""
-        with self._changed:
-            self._changed.notify_all()
 
 
 class Session:
@@ -284,7 +247,7 @@ class Session:
                 seed=settings["seed"], on_batch=self._on_batch)
             self._measure()
             self._set_state("finished", "%d epochs done" % EPOCHS)
-        except _Stopped:
+        except (_Stopped, Cancelled):
             self._set_state("stopped", "")
         except TrainingDiverged as e:
             self._take_snapshot()
@@ -305,12 +268,13 @@ class Session:
     def _on_batch(self, info):
         """sgd's callback after every mini-batch (runs in the training thread)."""
         now = time.perf_counter()
-        self._trained_seconds += now - self._last_tick
+        elapsed = now - self._last_tick  # training time: waits and measurements left out
+        self._trained_seconds += elapsed
         self._last_tick = now
         with self._changed:
             self._progress = {"epoch": info["epoch"], "examples_seen": info["examples_seen"],
                               "batches_seen": self._progress["batches_seen"] + 1,
-                              "seconds": self._progress["seconds"]}
+                              "seconds": self._progress["seconds"] + elapsed}
             sums = self._batch_sums
             sums[0] += info["cost"]
             sums[1] += info["accuracy"]
@@ -382,14 +346,13 @@ class Session:
             sums = self._batch_sums
             point = {"examples": self._progress["examples_seen"],
                      "validation_accuracy": correct / len(self._validation),
-                     "validation_cost": cost / len(self._validation),
-                     "training_cost": sums[0] / sums[2] if sums[2] else None,
+                     "validation_cost": _finite(cost / len(self._validation)),
+                     "training_cost": _finite(sums[0] / sums[2]) if sums[2] else None,
                      "training_accuracy": sums[1] / sums[2] if sums[2] else None}
             self._batch_sums = [0.0, 0.0, 0]
             if len(self._points) >= MAX_POINTS:
                 del self._points[1::2]  # thin out: every other point (a long run's curve)
             self._points.append(point)
-            self._progress["seconds"] += self._trained_seconds
         self._last_tick = time.perf_counter()  # measuring is not training time
         self._evaluation_seconds = self._last_tick - started
         self._trained_seconds = 0.0
@@ -399,6 +362,11 @@ class Session:
         with self._changed:
             self._weights = images
             self._weights_version += 1
+
+
+def _finite(number):
+    """The number, or None (JSON's null) if it is NaN or infinite (a diverging network)."""
+    return number if math.isfinite(number) else None
 
 
 class Sessions:

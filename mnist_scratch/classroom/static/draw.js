@@ -6,8 +6,7 @@
 // the network. At most one request is on its way at a time: a drawing that
 // changed meanwhile is sent when the answer arrives.
 
-import {api, css, element, inkColour, paintPixels, paintWeights, percent, signedColour,
-        weightImages} from "./common.js";
+import {api, css, element, inkColour, paintPixels, percent, signedColour, weightImages} from "./common.js";
 
 const SENT = 112;          // pixels per side sent to the server (the pad is 4 times as large)
 const PEN = 30;            // pen width, in the pad's pixels
@@ -168,6 +167,8 @@ function buildTiles() {
   const hidden = network.sizes.length > 2 ? network.sizes[1] : 0;
   document.getElementById("hidden-count").textContent = hidden
     ? `(${hidden}, ${network.activations[0]})` : "(none: this network has no hidden layer)";
+  document.getElementById("tile-scale").textContent = network.activations[0] === "sigmoid"
+    ? "output near 1" : "the largest output";
   for (let j = 0; j < hidden; j++) {
     const tile = element("button", {type: "button", class: "tile", "aria-label": "hidden neuron " + (j + 1)});
     tile.addEventListener("pointerenter", () => choose(j));
@@ -183,10 +184,14 @@ function choose(j) {
   document.querySelectorAll(".tile").forEach((t, k) => t.classList.toggle("chosen", k === j));
   const value = last && last.hidden ? `: output ${last.hidden[j].toFixed(2)}` : "";
   document.getElementById("field-title").textContent = `Hidden neuron ${j + 1}${value}`;
-  paintWeights(document.getElementById("field"), fields[j]);
+  // This neuron's weights on a colour scale of its own (its largest weight is the end
+  // colour): one neuron's pattern shows even where its weights are small.
+  const weights = Array.from(fields[j], (b) => (b - 127.5) / 127.5);
+  const largest = Math.max(1e-9, ...weights.map(Math.abs));
+  paintPixels(document.getElementById("field"), 28, (k) => signedColour(weights[k] / largest));
   const input = last && last.hidden ? last.input : null;
   paintPixels(document.getElementById("field-ink"), 28, (k) =>
-    signedColour(input ? (fields[j][k] - 127.5) / 127.5 * input[k] : 0));
+    signedColour(input ? weights[k] * input[k] / largest : 0));
 }
 
 function showBlank() {
