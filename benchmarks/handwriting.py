@@ -422,7 +422,7 @@ def measure(folder, say, show_wrong=False):
     right = {}   # (network, method, category) -> number right
     counts = {}  # category -> pictures
     seconds = {}  # category -> [seconds per picture, predict's decoding and preparing]
-    wrong = []    # (file, digits, what predict read) with the first network
+    wrong = []    # (file, digits, what predict read) with the last (best) network
     started = time.perf_counter()
     for row in rows:
         path, category, labels = os.path.join(folder, row["file"]), row["category"], row["digits"]
@@ -441,13 +441,13 @@ def measure(folder, say, show_wrong=False):
             for method in methods:
                 key = (name, method, category)
                 right[key] = right.get(key, 0) + (answers[method] == labels)
-            if name == networks[0][0] and answers["predict"] != labels:
+            if name == networks[-1][0] and answers["predict"] != labels:
                 wrong.append((row["file"], labels, answers["predict"]))
     say("Measured %d pictures in %.0f s" % (len(rows), time.perf_counter() - started))
     report(networks, methods, right, counts, seconds, say)
     if show_wrong:
         say("")
-        say("Read wrong by predict with %s (file: digits, read):" % networks[0][0])
+        say("Read wrong by predict with %s (file: digits, read):" % networks[-1][0])
         for name, labels, answer in wrong:
             say("  %s: %s, read %s" % (name, labels or "none", answer or "nothing (no ink)"))
 

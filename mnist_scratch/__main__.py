@@ -25,6 +25,7 @@ COMMANDS = {
     "sweep": "train a grid of settings; a table and a plot",
     "notebook": "run the course notebooks (notebooks extra)",
     "predict": "read digits from image files",
+    "serve": "the classroom page: draw, learn, backprop",
 }
 
 

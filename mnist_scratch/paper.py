@@ -138,60 +138,74 @@ def _thin_mask(dark_rows, thickness):
 
 
 def _line_cells(thin_rows, strips):
-    """The (strip, row) cells where a horizontal line runs: thin pixels cover
-    at least half of that row of the strip, and the cells chain from the first
-    strip to the last, edge to edge (so a digit's bar or a 1 is no line). In
-    a strip the chain skips (a digit hides the line there), the line's rows
-    of the strips on either side are taken."""
+    """The (strip, row) cells where a horizontal rule line runs.
+
+    A cell is a candidate when thin pixels cover at least half of that row
+    of the strip. Candidates chain into a line when they are in nearby strips
+    at nearly the same height: a line may be a little tilted (up to 2 rows
+    per strip), and digits may hide it over up to half the strips. A chain is
+    a rule line when it runs from the first strip to the last, edge to edge,
+    through at least half of the strips (a digit's bar or a 1 does not). In
+    the strips it skips, the rows of the nearest strips on either side are
+    taken.
+
+    Returns:
+        (cells, bounds): the set of (strip, row) cells of the lines, and each
+        strip's (first column, end column).
+    """
     width = len(thin_rows[0])
     bounds = [(s * width // strips, (s + 1) * width // strips) for s in range(strips)]
-    flagged = {(s, r) for r, row in enumerate(thin_rows) for s, (a, b) in enumerate(bounds)
-               if 2 * sum(row[a:b]) >= b - a}
-    lines = set()
-    seen = set()
-    for start in flagged:
+    flagged = [{r for r, row in enumerate(thin_rows) if 2 * sum(row[a:b]) >= b - a} for a, b in bounds]
+    reach_strips = max(1, strips // 2)
+    lines, seen = set(), set()
+    for start in ((s, r) for s in range(strips) for r in flagged[s]):
         if start in seen:
             continue
-        # Flood fill: a line continues in the same strip one row up or down, or in
-        # the next strip (or the one after, past a digit that hides it) a few rows
-        # up or down (the line may be a little tilted).
-        chain_cells, todo = [], [start]
+        chain, todo = [], [start]  # flood fill from one candidate
         seen.add(start)
         while todo:
             s, r = todo.pop()
-            chain_cells.append((s, r))
-            near = [(s, r - 1), (s, r + 1)] + [(s + ds, r + dr) for ds in (-2, -1, 1, 2)
-                                               for dr in (-3, -2, -1, 0, 1, 2, 3)]
-            for cell in near:
-                if cell in flagged and cell not in seen:
-                    seen.add(cell)
-                    todo.append(cell)
-        rows_in = {}  # strip -> the line's rows there
-        for s, r in chain_cells:
+            chain.append((s, r))
+            for s2 in range(max(0, s - reach_strips), min(strips, s + reach_strips + 1)):
+                reach = 1 + 2 * abs(s2 - s)
+                for r2 in range(r - reach, r + reach + 1):
+                    if r2 in flagged[s2] and (s2, r2) not in seen:
+                        seen.add((s2, r2))
+                        todo.append((s2, r2))
+        rows_in = {}  # strip -> the chain's rows there
+        for s, r in chain:
             rows_in.setdefault(s, set()).add(r)
-        if 0 in rows_in and strips - 1 in rows_in:
-            lines.update(chain_cells)
+        if 0 in rows_in and strips - 1 in rows_in and 2 * len(rows_in) >= strips:
+            lines.update(chain)
             for s in range(strips):
-                if s not in rows_in:  # a strip where a digit hides most of the line
-                    hidden = rows_in.get(s - 1, set()) | rows_in.get(s + 1, set())
-                    lines.update((s, r) for r in hidden)
+                if s not in rows_in:  # hidden by a digit: the rows on either side
+                    left = max(k for k in rows_in if k < s)
+                    right = min(k for k in rows_in if k > s)
+                    lines.update((s, r) for r in rows_in[left] | rows_in[right])
     return lines, bounds
 
 
 def _remove_horizontal_lines(grey, thickness, strips):
     limit = 255.0 * (1.0 - LINE_CONTRAST)
     dark = [bytes(map(limit.__gt__, row)) for row in grey]
-    thin = _thin_mask(dark, thickness)
+    thin = [bytearray(row) for row in _thin_mask(dark, thickness)]
     lines, bounds = _line_cells(thin, strips)
     if not lines:
         return grey
     clean = [list(row) for row in grey]
     for s, r in lines:
-        a, b = bounds[s]
-        row = clean[r]
-        for c in range(a, b):
-            if thin[r][c]:
-                row[c] = 255.0
+        for c in range(*bounds[s]):
+            # The whole thin run through the line's row becomes paper: the
+            # line's other rows and its soft edges go with it.
+            top = r
+            while top >= 0 and thin[top][c]:
+                top -= 1
+            bottom = r
+            while bottom < len(thin) and thin[bottom][c]:
+                bottom += 1
+            for k in range(top + 1, bottom):
+                clean[k][c] = 255.0
+                thin[k][c] = 0
     return clean
 
 

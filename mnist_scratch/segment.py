@@ -11,10 +11,13 @@ reads one at a time. The ink (a grid of floats in [0, 1], 0 = paper, made by
    in two strokes, a pen that skipped) are merged: pieces whose columns
    overlap by at least half the narrower one's width, one above the other;
 4. punctuation: groups much shorter than the tallest (a dot, a dash) are dropped;
-5. touching digits are split: a group much wider than a digit (MNIST's
-   digits are 0.75 as wide as tall, the median) is cut into the number of
-   digits its width suggests, each cut at the column with the least ink
-   near where it is expected.
+5. touching digits are split: a group more than 1.3 times as wide as tall
+   (a single digit rarely is: MNIST's median digit is 0.75 as wide as tall)
+   is cut into the number of digits its width suggests, each cut at the
+   column with the least ink near where it is expected, and only where that
+   column holds little ink (two digits touch by a stroke; a wide 0 is not cut).
+
+``single=True`` stops after step 4 and takes all that is left as one digit.
 
 Ink is handled as runs: (row, start, end) for each stretch of ink pixels in
 a row, end excluded. A digit of a photo has a few hundred runs against tens

@@ -28,6 +28,7 @@ so it works offline. It listens on 127.0.0.1 (this computer only) unless
 import argparse
 import ipaddress
 import os
+import socket
 import sys
 import threading
 import webbrowser
@@ -89,16 +90,25 @@ def run(args, out=None, err=None):
     except OSError as e:
         raise CommandError("cannot listen on %s port %d: %s" % (args.host, args.port,
                                                                 e.strerror or e)) from None
+    # A request's thread needs the interpreter for a few short moments (reading the JSON,
+    # answering); while a network trains in another thread, each moment waits for the
+    # interpreter to switch threads: every 1 ms instead of Python's default 5 ms.
+    sys.setswitchinterval(0.001)
     server.sessions.prefetch()  # the images for live training, loaded while the page opens
     url = server.url
-    if args.host in ("0.0.0.0", "::"):
-        url = "http://127.0.0.1:%d/" % server.server_address[1]
+    if args.host in ("0.0.0.0", "::"):  # every address: this computer's own is the loopback one
+        url = "http://%s:%d/" % ("127.0.0.1" if args.host == "0.0.0.0" else "[::1]",
+                                 server.server_address[1])
     say("The classroom page is at %s (network %s %s). Stop with Ctrl-C."
         % (url, os.path.basename(network_path), network.sizes))
     if not _is_loopback(args.host):
+        port = server.server_address[1]
+        if args.host in ("0.0.0.0", "::"):
+            say("Students open http://%s:%d/ (or this computer's address on the network)."
+                % (socket.gethostname(), port))
         warn("%s: warning: listening on %s: anyone who can reach this computer on port %d can "
              "open the page and train networks on it. Use it on a trusted network (a lab), "
-             "and stop it after class." % (PROG, args.host, server.server_address[1]))
+             "and stop it after class." % (PROG, args.host, port))
     if not args.no_browser:
         # In a thread: a browser that is slow to start must not delay the server.
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

@@ -281,6 +281,34 @@ def test_squared_paper_lines_are_removed():
     assert ink[100][100] == 0.0 and ink[10][10] == 0.0 and ink[0][0] == 0.0
 
 
+def test_a_line_hidden_by_a_digit_over_several_strips_is_removed():
+    grey = page(200, 320)
+    fill(grey, 150, 0, 152, 320, 170.0)        # a rule line...
+    ring(grey, 60, 100, 152, 220, 10, 30.0)    # ...with a wide 0 sitting on it (3 strips of 8)
+    assert find_digits(ink_from_grey(grey)) == [(60, 100, 152, 220)]
+
+
+def test_tilted_rule_lines_and_their_soft_edges_are_removed():
+    grey = page(300, 400)
+    for r0 in range(20, 300, 40):
+        for c in range(400):
+            r = r0 + c / 100.0  # tilted by about 0.6 degrees
+            grey[int(r)][c] = 150.0
+            grey[int(r) + 1][c] = 200.0  # a lighter edge below
+    fill(grey, 50, 190, 250, 202, 20.0)  # a "1" crossing five lines
+    ink = ink_from_grey(grey)
+    inked = {(r, c) for r, row in enumerate(ink) for c, v in enumerate(row) if v > 0}
+    assert inked == {(r, c) for r in range(50, 250) for c in range(190, 202)}
+
+
+def test_a_dark_band_along_an_edge_is_no_digit():
+    grey = [[230.0 - 60.0 * c / 600 for c in range(600)] for _ in range(300)]
+    for row in grey:
+        row[550:] = [50.0] * 50           # the table beyond the page
+    fill(grey, 80, 200, 220, 215, 25.0)   # a "1" on the page
+    assert find_digits(ink_from_grey(grey)) == [(80, 200, 220, 215)]
+
+
 def test_a_thin_stroke_that_does_not_cross_the_picture_is_no_rule_line():
     grey = page(100, 100)
     fill(grey, 50, 10, 52, 90, 60.0)   # a long thin bar, but not edge to edge
@@ -396,8 +424,7 @@ def test_mnist_digits_come_back_close_and_are_read_right(test_set, network):
     # digit, shrunk from hundreds of pixels, has no such pixel-wide grey edges).
     assert correlations[len(correlations) // 2] > 0.95     # measured: 0.97
     assert correlations[len(correlations) // 10] > 0.7     # measured: 0.81
-    assert right_before == 193
-    assert right >= 186                                    # measured: 195 of 200
+    assert right >= right_before - 6          # measured: 194 of 200, and 195 for the MNIST images
 
 
 def test_mnist_digits_without_single_are_found_as_one_digit(test_set):

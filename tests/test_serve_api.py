@@ -11,6 +11,7 @@ answering; no file outside the page's folder may ever be served.
 import base64
 import json
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -28,7 +29,9 @@ from conftest import ROOT
 from mnist_scratch import backprop, preprocess, serve
 from mnist_scratch.classroom import api
 from mnist_scratch.classroom.server import MAX_BODY, STATIC_DIR, make_server
-from mnist_scratch.classroom.sessions import Sessions, check_settings
+from mnist_scratch.classroom import sessions as sessions_module
+from mnist_scratch.classroom.sessions import Session, Sessions, TrainingData, check_settings
+from mnist_scratch.classroom.turns import Turns
 from mnist_scratch.datasets import load_mnist
 from mnist_scratch.linalg import argmax
 from mnist_scratch.network import Network
@@ -173,6 +176,25 @@ def test_a_drawing_is_read_exactly_as_predict_reads_a_picture(server, network, d
     assert answer["digit"] == argmax(outputs) == label
     zs, activations = network.forward(vector)
     assert answer["hidden"] == [round(a, 4) for a in activations[1]]
+
+
+def test_drawings_are_read_in_a_child_process_which_is_replaced_if_it_dies(server, digits):
+    if not server.reader.in_child:
+        pytest.skip("this Python cannot start a child process to read drawings (Debian's PyPy 3.9: "
+                    "its ProcessPoolExecutor cannot spawn); they are read in the server instead")
+    x, label = digits[21]
+    assert call(server, "/api/predict", drawing(x, 4))[1]["digit"] == label  # the child is up
+    child = server.reader.child_pid()
+    assert child != os.getpid() and child in [c.pid for c in multiprocessing.active_children()]
+    os.kill(child, signal.SIGKILL)  # the child this test's server started
+    for _ in range(100):
+        if child not in [c.pid for c in multiprocessing.active_children()]:
+            break
+        threading.Event().wait(0.1)
+    status, answer = call(server, "/api/predict", drawing(x, 4))  # read here, a new child started
+    assert status == 200 and answer["digit"] == label
+    assert server.reader.in_child and server.reader.child_pid() not in (None, child)
+    assert call(server, "/api/predict", drawing(x, 4))[1]["digit"] == label
 
 
 def test_a_blank_drawing_has_no_digit(server):
@@ -458,6 +480,25 @@ def test_sessions_are_bounded_and_the_quietest_goes_first():
     assert sessions.status("first-session")["sizes"] == [784, 5, 10]
     assert sessions.status("fourth-session")["sizes"] == [784, 10]
     sessions.stop_all()
+
+
+@pytest.mark.slow
+def test_a_session_whose_page_went_quiet_pauses_itself(monkeypatch):
+    monkeypatch.setattr(sessions_module, "IDLE_PAUSE_SECONDS", 1.0)
+    session = Session("quiet-session", check_settings({"hidden": 5}), TrainingData(), Turns())
+    session.start()
+    for _ in range(1200):  # at most 2 minutes (never asserted as a speed)
+        if session.state == "paused":
+            break
+        threading.Event().wait(0.1)
+    assert session.state == "paused" and session.message == "paused: the page was away"
+    seen = session.status()["examples_seen"]
+    assert seen > 0
+    threading.Event().wait(0.5)
+    assert session.status()["examples_seen"] == seen
+    session.stop()
+    session.join(TIMEOUT)
+    assert session.state == "stopped"
 
 
 @pytest.mark.slow

@@ -10,8 +10,9 @@ download from the internet, so it works offline in a lecture hall.
                  the backprop walkthrough, every request checked first
     sessions.py  live training: one network per browser, trained in a thread
                  by the project's own ``training.sgd``
-    turns.py     busy threads take turns, so that a lab full of students shares
-                 the processor fairly
+    turns.py     training threads take turns, so that a lab full of students
+                 shares the processor fairly
+    reader.py    drawings are read in a child process, on the second core
     static/      index.html, style.css and the page's JavaScript
 
 Everything here uses the standard library only, like the rest of the core.

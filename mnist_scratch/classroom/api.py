@@ -7,6 +7,7 @@ raises ``ApiError`` with a message that names the field and the problem
 it with that status and ``{"error": message}``, and carries on.
 
     read_drawing         POST /api/predict: a drawing -> the digit, and how the network got there
+                         (drawing_rows checks the request, read_rows reads the drawing)
     network_summary      GET /api/network: the drawing network, its first layer's weight images
     backprop_answer      POST /api/backprop: the [2, 3, 2] walkthrough with every number
 
@@ -28,8 +29,8 @@ from ..linalg import argmax
 from ..predict import output_shares
 
 __all__ = ["ApiError", "MAX_SIDE", "MAX_PARAMETER", "check_object", "whole_number", "number",
-           "choice", "shown", "read_drawing", "pixel_push", "weight_images", "network_summary",
-           "backprop_answer"]
+           "choice", "shown", "drawing_rows", "read_drawing", "read_rows", "pixel_push",
+           "weight_images", "network_summary", "backprop_answer"]
 
 MAX_SIDE = 400        # pixels on each side of a posted drawing (the page sends 112 x 112)
 MAX_PARAMETER = 20.0  # largest |weight| or |bias| in the walkthrough (sigmoids saturate long before)
@@ -197,7 +198,12 @@ def _rounded(values):
 
 
 def read_drawing(network, payload):
-    """POST /api/predict: read the digit in a drawing.
+    """POST /api/predict: read the digit in a drawing (``read_rows`` of ``drawing_rows``)."""
+    return read_rows(network, drawing_rows(payload))
+
+
+def read_rows(network, rows):
+    """The digit in a checked drawing (rows of grey levels, 255 = paper), and how it was read.
 
     Returns:
         dict with "digit" (0-9, or None for a blank drawing, with "message"),
@@ -205,12 +211,11 @@ def read_drawing(network, payload):
         "outputs" (the ten output activations), "input" (the 784 pixels the
         network sees, 0 = paper, 1 = ink), "hidden" (the first hidden
         layer's activations; None without one), "why" (``pixel_push`` of
-        the digit, 784 numbers) and "why_limit" (the largest |why|), "box"
-        (top, left, bottom, right of the digit in the drawing) and
-        "seconds" (the server's time).
+        the digit, 784 numbers) and "why_limit" (where its colour scale
+        ends), "box" (top, left, bottom, right of the digit in the drawing)
+        and "seconds" (the time it took).
     """
     started = time.perf_counter()
-    rows = drawing_rows(payload)
     try:
         found = preprocess.prepare(rows, single=True)
     except preprocess.NoInkError:

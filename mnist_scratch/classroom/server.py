@@ -17,6 +17,9 @@ unknown paths get 404, a wrong method 405; nothing outside static/ is ever
 served: the files that can be served are listed once, when the server
 starts, and a request names one of them or gets 404. A request that fails
 gets its error and the server carries on; a bug answers 500 and is logged.
+
+Each connection has a thread; drawings are read in a child process
+(reader.py) and networks train in threads that take turns (sessions.py).
 """
 
 import json
@@ -31,8 +34,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import api
 from .api import ApiError
+from .reader import DrawingReader
 from .sessions import CHOICES, DEFAULTS, LIMITS, Sessions
-from .turns import TicketLock
 
 __all__ = ["STATIC_DIR", "MAX_BODY", "ClassroomServer", "Handler", "static_files", "make_server"]
 
@@ -75,6 +78,7 @@ class ClassroomServer(ThreadingHTTPServer):
 
     Attributes:
         network: the network that reads drawings; network_name: its file's name.
+        reader: reads the drawings, in a child process (reader.DrawingReader).
         sessions: the live training sessions (sessions.Sessions).
         files: the page's files (``static_files``).
         log: None, or a function log(line) told about every request.
@@ -85,19 +89,18 @@ class ClassroomServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # connections waiting to be accepted (a lab's browsers connect at once)
 
-    def __init__(self, address, network, network_name, sessions=None, log=None, error_log=None):
+    def __init__(self, address, network, network_name, sessions=None, log=None, error_log=None,
+                 read_in_child=True):
         self.network = network
         self.network_name = network_name
-        self.computing = TicketLock()
-        # Training waits while a request computes: a drawing is read at full speed.
-        self.sessions = sessions if sessions is not None else Sessions(
-            yield_to=lambda: self.computing.busy)
+        self.sessions = sessions if sessions is not None else Sessions()
         self.files = static_files()
         self.log = log
         self.error_log = error_log or (lambda text: sys.stderr.write(text))
         self._summary = None
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        super().__init__(address, Handler)
+        super().__init__(address, Handler)  # binds the port: a port in use fails here, first
+        self.reader = DrawingReader(network, use_process=read_in_child)
 
     @property
     def url(self):
@@ -140,13 +143,21 @@ class ClassroomServer(ThreadingHTTPServer):
 
     def server_close(self):
         super().server_close()
+        self.reader.close()
         self.sessions.stop_all()
+
+
+class ClassroomServer6(ClassroomServer):
+    """The same, on an IPv6 address (e.g. --host ::1)."""
+
+    address_family = socket.AF_INET6
 
 
 def make_server(network, network_name, host="127.0.0.1", port=8000, **options):
     """A ClassroomServer bound to (host, port); port 0 picks a free port. Call its
     ``serve_forever()`` (in a thread, for a test) and later ``shutdown()`` and ``server_close()``."""
-    return ClassroomServer((host, port), network, network_name, **options)
+    kind = ClassroomServer6 if ":" in host else ClassroomServer
+    return kind((host, port), network, network_name, **options)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -185,9 +196,8 @@ class Handler(BaseHTTPRequestHandler):
             "/api/network": {"GET": lambda query: self.server.network_summary()},
             "/api/options": {"GET": lambda query: {"defaults": DEFAULTS, "limits": LIMITS,
                                                    "choices": CHOICES}},
-            "/api/predict": {"POST": lambda body: self._in_turn(api.read_drawing, self.server.network,
-                                                                 body)},
-            "/api/backprop": {"POST": lambda body: self._in_turn(api.backprop_answer, body)},
+            "/api/predict": {"POST": lambda body: self.server.reader.read(api.drawing_rows(body))},
+            "/api/backprop": {"POST": api.backprop_answer},
             "/api/train": {"POST": self._train_action, "GET": self._train_status},
         }
 
@@ -242,10 +252,6 @@ class Handler(BaseHTTPRequestHandler):
         content, kind = self.server.files[path]
         self._send(200, content, kind, cache="no-cache")
         return 200
-
-    def _in_turn(self, function, *args):
-        with self.server.computing:
-            return function(*args)
 
     # ---------------------------------------------------------------- training sessions
 

@@ -14,9 +14,8 @@ mini-batch; that callback is where a session
 A lab full of students shares two cores, and Python runs one thread's code at
 a time. So the sessions' threads take turns (``Turns``): one trains, for
 about TURN_SECONDS, while the others wait, first come first served (turns.py).
-Only one training thread ever competes with the threads that answer
-requests, and it waits after its mini-batch while the server reads a
-drawing (``yield_to``): a drawing is answered promptly however many students
+Only one training thread ever runs, and drawings are read in a process of
+their own (reader.py): a drawing is answered promptly however many students
 are training.
 
 Bounded: at most MAX_SESSIONS sessions (a new one stops the one whose page
@@ -51,7 +50,6 @@ MAX_SESSIONS = 30           # a lab of 20 students, a teacher, a few tabs opened
 MAX_HIDDEN = 100            # hidden neurons: larger networks train too slowly to watch
 MAX_BATCH = 100             # mini-batch size
 TURN_SECONDS = 0.05         # each training thread trains this long before the next one's turn
-MAX_YIELD_SECONDS = 0.25    # after a mini-batch, training waits at most this long for requests
 EVALUATION_SHARE = 0.2      # at most this share of a session's time goes to measuring accuracy
 MIN_EVALUATION_GAP = 0.5    # seconds of training between two measurements, at least
 IDLE_PAUSE_SECONDS = 60     # a session whose page went quiet this long pauses...
@@ -134,7 +132,7 @@ class Session:
     "diverged" (sgd gave up: eta too large), "stopped", "failed".
     """
 
-    def __init__(self, session_id, settings, data, turns, yield_to=None):
+    def __init__(self, session_id, settings, data, turns):
         self.id = session_id
         self.settings = settings
         self.network = Network(sizes_of(settings), seed=settings["seed"], init=settings["init"],
@@ -145,7 +143,6 @@ class Session:
         self.stop_requested = False
         self._data = data
         self._turns = turns
-        self._yield_to = yield_to
         self._changed = threading.Condition()  # guards everything below
         self._paused = False
         self._steps = 0             # mini-batches allowed while paused
@@ -288,7 +285,6 @@ class Session:
                 MIN_EVALUATION_GAP, self._evaluation_seconds * (1 - EVALUATION_SHARE) / EVALUATION_SHARE):
             self._measure()
         self._wait_while_paused()
-        self._let_requests_go_first()
         if time.perf_counter() - self._turn_began > TURN_SECONDS and self._turns.others_waiting():
             self._turns.give_back(self)  # to the back of the queue
             self._take_turn()
@@ -315,16 +311,6 @@ class Session:
         if self.stop_requested:
             raise _Stopped()
         self._take_turn()
-
-    def _let_requests_go_first(self):
-        """While the server is answering a request that computes (yield_to() is true),
-        wait (at most MAX_YIELD_SECONDS), so that the answer comes at full speed."""
-        if self._yield_to is None or not self._yield_to():
-            return
-        started = time.perf_counter()
-        while self._yield_to() and time.perf_counter() - started < MAX_YIELD_SECONDS:
-            time.sleep(0.002)
-        self._last_tick = time.perf_counter()  # waiting is not training time
 
     def _take_turn(self):
         """Wait for this thread's turn to train (Turns)."""
@@ -372,10 +358,7 @@ def _finite(number):
 class Sessions:
     """Every browser's Session, by id: at most MAX_SESSIONS of them."""
 
-    def __init__(self, data_dir=None, max_sessions=MAX_SESSIONS, yield_to=None):
-        """``yield_to``: None, or a function that is true while the server is
-        busy answering requests; training then waits (see Session)."""
-        self._yield_to = yield_to
+    def __init__(self, data_dir=None, max_sessions=MAX_SESSIONS):
         self._data = TrainingData(data_dir)
         self._turns = Turns()
         self._lock = threading.Lock()
@@ -434,7 +417,7 @@ class Sessions:
             quietest = min(self._sessions.values(), key=lambda s: s.last_heard)
             quietest.stop()
             del self._sessions[quietest.id]
-        session = Session(session_id, settings, self._data, self._turns, self._yield_to)
+        session = Session(session_id, settings, self._data, self._turns)
         self._sessions[session_id] = session
         return session
 

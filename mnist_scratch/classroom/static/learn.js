@@ -45,6 +45,7 @@ let points = [];          // the curves' points received so far
 let weightsVersion = -1;
 let pollTimer = null;
 let state = "none";
+let quickPolls = 0;       // after a step: look again soon, until its point has arrived
 
 export async function initLearn() {
   options = await api("/api/options");
@@ -151,6 +152,7 @@ async function act(action) {
     message.textContent = e.message;
     return;
   }
+  if (action === "step") quickPolls = 8;
   schedulePoll(action === "start" || action === "step" ? 0 : undefined);
 }
 
@@ -159,7 +161,9 @@ function schedulePoll(delay) {
   const training = state === "loading" || state === "running";
   const finished = ["finished", "diverged", "stopped", "failed"].includes(state);
   if (finished) return;
-  pollTimer = setTimeout(poll, delay ?? (training ? POLL_MS : IDLE_POLL_MS));
+  const quick = training || quickPolls > 0;
+  quickPolls = Math.max(0, quickPolls - 1);
+  pollTimer = setTimeout(poll, delay ?? (quick ? POLL_MS : IDLE_POLL_MS));
 }
 
 async function poll() {
@@ -207,7 +211,7 @@ function show(status, all = false) {
   let text = words[state] || state;
   if (status.examples_seen) {
     text += `, ${status.examples_seen.toLocaleString("en")} images seen`;
-    if (speed) text += ` (${speed.toLocaleString("en")} a second)`;
+    if (speed && state === "running") text += ` (${speed.toLocaleString("en")} a second)`;
   }
   text += `. Accuracy measured on ${status.validation_images} validation images, never trained on.`;
   document.getElementById("train-status").textContent = text;
