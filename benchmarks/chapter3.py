@@ -2,7 +2,7 @@
 
     python benchmarks/chapter3.py figures                 # docs/figures/slowdown.png, overfitting.png
     python benchmarks/chapter3.py figures --python pypy3  # the overfitting runs under PyPy (faster)
-    python benchmarks/chapter3.py table --python pypy3    # the table of improvements (about 1.5 h)
+    python benchmarks/chapter3.py table --python pypy3    # the table of improvements (about 30 min)
     python benchmarks/chapter3.py table --python pypy3 --rows 7 8   # only rows 7 and 8
 
 ``figures`` draws (needs the viz extra, matplotlib):
@@ -229,7 +229,7 @@ def make_table(python, work, rows=None):
     been trained yet, then print and write the table of every row trained so far."""
     lines = ["Measured with %s; training time = the sum of the epochs' times (without "
              "loading or validation)." % python_name(python), "",
-             "| change | best epoch | validation | **test** | training time |",
+             "| change | best epoch | validation | **test** | training time (min:s) |",
              "|---|---|---|---|---|"]
     commands = []
     for k, (change, args) in enumerate(TABLE, 1):
@@ -239,8 +239,8 @@ def make_table(python, work, rows=None):
         text, _ = run_learn(python, args + BASE, work, "table-%d" % k)
         epoch, valid, test, seconds = parse_run(text)
         epochs = args[args.index("--epochs") + 1]
-        lines.append("| %s | %d of %s | %.2f%% | **%.2f%%** | %d min |"
-                     % (change, epoch, epochs, valid, test, round(seconds / 60)))
+        lines.append("| %s | %d of %s | %.2f%% | **%.2f%%** | %d:%02d |"
+                     % (change, epoch, epochs, valid, test, seconds // 60, seconds % 60))
         commands.append("python -m mnist_scratch.learn " + " ".join(args + BASE))
         print(lines[-1], flush=True)
     table = "\n".join(lines + ["", "Commands, one per row:", ""] + commands) + "\n"
