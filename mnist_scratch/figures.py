@@ -44,6 +44,11 @@ __all__ = ["DIGIT_CMAP", "WEIGHT_CMAP", "DEFAULT_DPI", "MIN_DPI", "MAX_DPI", "FI
            "plot_images", "plot_confidently_wrong", "plot_weight_images",
            "plot_learning_curves", "plot_confusion_matrix"]
 
+# How each cost reads on an axis label (costs.py defines them).
+COST_FORMULAS = {"quadratic": "1/2 ||a - y||^2",
+                 "cross-entropy": "-sum [y ln a + (1-y) ln(1-a)]",
+                 "log-likelihood": "-ln a_y"}
+
 DIGIT_CMAP = "gray_r"     # ink on paper: pixel 0.0 is white, 1.0 is black
 WEIGHT_CMAP = "RdBu_r"    # diverging: blue < 0 < red, white at zero
 RIGHT_COLOR = "#1a7f37"   # green title for a right prediction
@@ -340,8 +345,10 @@ def plot_learning_curves(history, window=None, title=None, max_raw=5000, path=No
     x_batch = [seen / n for seen in history.batch_examples]
     x_epoch = [e["examples_seen"] / n for e in epochs]
     fig = new_figure(13, 6)
+    cost_name = history.settings.get("cost", "quadratic")
+    formula = COST_FORMULAS.get(cost_name, cost_name)
     panels = (("Cost", "batch_cost", "train_cost", "evaluation_cost", 1.0,
-               "mean cost 1/2 ||a - y||^2 (log scale)"),
+               "mean cost %s (log scale)" % formula),
               ("Accuracy", "batch_accuracy", "train_accuracy", "evaluation_accuracy", 100.0,
                "accuracy (%)"))
     for i, (name, batch_key, train_key, eval_key, scale, ylabel) in enumerate(panels):

@@ -130,9 +130,9 @@ def test_write_training_figures(saved, tmp_path):
     assert plots.write_training_figures(tmp_path / "none") == []
 
 
-def test_default_network_is_the_pretrained_one():
+def test_default_network_is_the_best_shipped_one():
     assert plots.default_network() == os.path.join(ROOT, "data", "networks",
-                                                   "mnist-784-30-10.json")
+                                                   "mnist-784-100-10.json")
 
 
 def huge_network(path, sizes):
