@@ -141,3 +141,29 @@ def parameter_bits(network):
     """Every weight and bias as its exact bit pattern (float.hex), for bit-for-bit checks."""
     return ([[float.hex(v) for v in b] for b in network.biases],
             [[[float.hex(v) for v in row] for row in w] for w in network.weights])
+
+def synthetic_data(n, n_in=8, n_out=10, seed=0):
+    """n examples (x, label) whose label depends on x, so there is something to learn."""
+    rng = random.Random(seed)
+    data = []
+    for _ in range(n):
+        label = rng.randrange(n_out)
+        x = [rng.random() * 0.3 for _ in range(n_in)]
+        x[rng.randrange(n_in)] = 0.0  # some exact zeros, as in images
+        x[label % n_in] = 1.0
+        data.append((x, label))
+    return data
+
+
+def current_umask():
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    umask = os.umask(0)  # elsewhere: read it by setting it (single-threaded here)
+    os.umask(umask)
+    return umask

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from conftest import gzip_bomb, needs_tracemalloc, tracemalloc
+from conftest import current_umask, gzip_bomb, needs_tracemalloc, tracemalloc
 from mnist_scratch import fileio
 from mnist_scratch.fileio import (atomic_write_bytes, atomic_write_text, check_writable,
                                   ensure_folder, open_input, read_bytes, same_file)
@@ -31,18 +31,6 @@ def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def current_umask():
-    """The process umask, read without changing it where the system allows."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    umask = os.umask(0)  # elsewhere: read it by setting it (single-threaded here)
-    os.umask(umask)
-    return umask
 
 
 def outcome(call):

@@ -16,7 +16,7 @@ import threading
 
 import pytest
 
-from conftest import NETWORKS_DIR, gzip_bomb, parameter_bits
+from conftest import NETWORKS_DIR, current_umask, gzip_bomb, parameter_bits, synthetic_data
 from mnist_scratch import fileio, formats, history as history_module
 from mnist_scratch.formats import FORMAT, FORMAT_VERSION, MAX_NESTING, NetworkFormatError
 from mnist_scratch.network import Network
@@ -25,18 +25,6 @@ from mnist_scratch.training import History, evaluate, sgd
 step3 = pytest.mark.step3
 
 
-def current_umask():
-    """The process umask, read without changing it where the system allows."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    umask = os.umask(0)  # elsewhere: read it by setting it (single-threaded here)
-    os.umask(umask)
-    return umask
 
 
 def assert_one_line_naming(error, path):
@@ -556,16 +544,6 @@ def small_history():
                evaluation_data=synthetic_data(10, seed=3), seed=1)
 
 
-def synthetic_data(n, n_in=8, n_out=10, seed=0):
-    import random
-    rng = random.Random(seed)
-    data = []
-    for _ in range(n):
-        label = rng.randrange(n_out)
-        x = [rng.random() * 0.3 for _ in range(n_in)]
-        x[label % n_in] = 1.0
-        data.append((x, label))
-    return data
 
 
 def test_history_round_trip_and_best_epoch(tmp_path):

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from conftest import parameter_bits
+from conftest import parameter_bits, synthetic_data
 from mnist_scratch import network as network_module
 from mnist_scratch.linalg import one_hot
 from mnist_scratch.network import Network, quadratic_cost
@@ -19,17 +19,6 @@ from mnist_scratch.training import (Evaluation, History, TrainingDiverged, evalu
 pytestmark = pytest.mark.step5
 
 
-def synthetic_data(n, n_in=8, n_out=10, seed=0):
-    """n examples (x, label) whose label depends on x, so there is something to learn."""
-    rng = random.Random(seed)
-    data = []
-    for _ in range(n):
-        label = rng.randrange(n_out)
-        x = [rng.random() * 0.3 for _ in range(n_in)]
-        x[rng.randrange(n_in)] = 0.0  # some exact zeros, as in images
-        x[label % n_in] = 1.0
-        data.append((x, label))
-    return data
 
 
 # ------------------------------------------------------------ mini_batches

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from conftest import parameter_bits
+from conftest import parameter_bits, synthetic_data
 from mnist_scratch.history import History
 from mnist_scratch.linalg import one_hot
 from mnist_scratch.network import Network
@@ -311,15 +311,3 @@ def test_cross_entropy_learns_faster_than_quadratic_from_a_saturated_start(train
     assert accuracy["cross-entropy"] > 0.5
     assert accuracy["cross-entropy"] > accuracy["quadratic"] + 0.25
 
-
-def synthetic_data(n, n_in=8, n_out=10, seed=0):
-    """n examples (x, label) whose label depends on x, so there is something to learn."""
-    rng = random.Random(seed)
-    data = []
-    for _ in range(n):
-        label = rng.randrange(n_out)
-        x = [rng.random() * 0.3 for _ in range(n_in)]
-        x[rng.randrange(n_in)] = 0.0
-        x[label % n_in] = 1.0
-        data.append((x, label))
-    return data
