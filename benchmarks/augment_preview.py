@@ -75,7 +75,7 @@ def time_expansion():
 
 
 def draw(examples, path, seed):
-    from mnist_scratch.figures import DIGIT_CMAP, new_figure, save_figure, to_image
+    from mnist_scratch.visualize_figures import DIGIT_CMAP, new_figure, save_figure, to_image
 
     rng = random.Random(seed)
     rows = [("original", [x for x, _ in examples]),

@@ -4,7 +4,7 @@ Which digits a network confuses, which mistakes it makes while most sure,
 what each digit "looks for" through the hidden layers, a moving average of a
 noisy curve, the end of a colour scale: plain arithmetic on lists, so a
 command or a notebook can print them without importing matplotlib, and the
-picture modules (figures.py, gifwriter.py) only draw what is computed here.
+picture modules (visualize_figures.py, gifwriter.py) only draw what is computed here.
 
     confusion_matrix      how often digit i was taken for digit j
     most_confused_pairs   the pairs of digits mixed up most, both ways

@@ -27,7 +27,7 @@ from PIL import Image
 
 from . import analysis
 from .fileio import atomic_write_bytes, check_writable, ensure_folder
-from .figures import WEIGHT_CMAP, new_figure, to_image
+from .visualize_figures import WEIGHT_CMAP, new_figure, to_image
 
 __all__ = ["CAPTION_SEPARATOR", "MAX_GIF_SECONDS", "MAX_GIF_LOOP", "DEFAULT_GIF_DPI",
            "MIN_GIF_DPI", "MAX_GIF_DPI", "gif_layout", "render_weight_frames", "gif_palette",

@@ -142,7 +142,7 @@ def write_figures(data, out_dir, name="network", dpi=DEFAULT_DPI):
     Returns:
         list of the paths written, in the order of ``data["names"]``.
     """
-    from . import figures
+    from . import visualize_figures as figures
     from .fileio import ensure_folder
     figures.check_dpi(dpi)
     out_dir = ensure_folder(out_dir, "figure folder")
@@ -234,7 +234,7 @@ def write_training_figures(out_dir, history=None, labels=None, predictions=None,
     Returns:
         list of the paths written.
     """
-    from . import figures
+    from . import visualize_figures as figures
     from .fileio import ensure_folder
     figures.check_dpi(dpi)
     out_dir = ensure_folder(out_dir, "figure folder")
@@ -278,7 +278,7 @@ def run(args, out=None):
     """Make the figures as ``args`` say. Returns the exit code."""
     out = out or sys.stdout
     say = line_printer(out)
-    figures = load_visualizer("drawing the figures", "figures")  # fail early, with a clear message
+    figures = load_visualizer("drawing the figures", "visualize_figures")  # fail early, with a clear message
     try:
         figures.check_dpi(args.dpi, "--dpi")
     except ValueError as e:

@@ -7,7 +7,7 @@ done in three modules, one idea each:
                   confusion_matrix, most_confused_pairs, describe_pair,
                   confidently_wrong, looks_for, weight_product, moving_average,
                   symmetric_limit
-    figures.py    matplotlib figures: plot_images, plot_confidently_wrong,
+    visualize_figures.py  matplotlib figures: plot_images, plot_confidently_wrong,
                   plot_weight_images, plot_learning_curves,
                   plot_confusion_matrix, save_figure
     gifwriter.py  animated GIFs: render_weight_frames, write_gif,
@@ -21,7 +21,7 @@ from .analysis import (confidently_wrong, confusion_matrix, describe_pair, looks
                        most_confused_pairs, moving_average, output_weighted_inputs,
                        symmetric_limit,
                        weight_product)
-from .figures import (DEFAULT_DPI, DIGIT_CMAP, FIGURE_FORMATS, WEIGHT_CMAP, check_figure_path,
+from .visualize_figures import (DEFAULT_DPI, DIGIT_CMAP, FIGURE_FORMATS, WEIGHT_CMAP, check_figure_path,
                       new_figure, plot_confidently_wrong, plot_confusion_matrix, plot_images,
                       plot_learning_curves, plot_weight_images, save_figure, to_image)
 from .gifwriter import (CAPTION_SEPARATOR, DEFAULT_GIF_DPI, MAX_GIF_LOOP, MAX_GIF_SECONDS,

@@ -22,7 +22,7 @@ import os
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .figures import (DEFAULT_DPI, DIGIT_CMAP, RIGHT_COLOR, TEXT_FONT, TILE_FONT, TITLE_FONT,
+from .visualize_figures import (DEFAULT_DPI, DIGIT_CMAP, RIGHT_COLOR, TEXT_FONT, TILE_FONT, TITLE_FONT,
                       WRONG_COLOR, _bare, _finish, check_figure_path, new_figure, to_image)
 
 __all__ = ["MAX_PICTURES", "MAX_DIGITS", "check_figure_path", "plot_readings"]

@@ -1,4 +1,4 @@
-"""Tests of the figures (figures.py), read back as pictures.
+"""Tests of the figures (visualize_figures.py), read back as pictures.
 
 Every figure is saved, decoded again and checked for what a student at the
 back of the room would look for: a size a projector shows well, real content,
@@ -19,7 +19,7 @@ for _module in ("matplotlib", "imageio", "PIL", "numpy"):
 import imageio.v3 as iio
 import numpy as np
 
-from mnist_scratch import figures
+from mnist_scratch import visualize_figures as figures
 from mnist_scratch.analysis import confusion_matrix
 from mnist_scratch.datasets import load_mnist, shipped_network
 from mnist_scratch.network import Network

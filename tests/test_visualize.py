@@ -11,7 +11,8 @@ for _module in ("matplotlib", "imageio", "PIL", "numpy"):
     pytest.importorskip(_module, reason=VIZ_MISSING)
 
 
-from mnist_scratch import analysis, figures, gifwriter, visualize
+from mnist_scratch import analysis, gifwriter, visualize
+from mnist_scratch import visualize_figures as figures
 
 pytestmark = pytest.mark.step6
 
