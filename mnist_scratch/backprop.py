@@ -341,15 +341,16 @@ def _run(args, out, inp):
     if args.figure or args.slides:
         visualize_backprop = load_visualizer("--figure" if args.figure else "--slides",
                                              "visualize_backprop")
+        slides = load_visualizer("--slides", "visualize_backprop_slides") if args.slides else None
         options = visualize_backprop.figure_options(args.width, args.dpi)
     data = walkthrough(args.sizes, args.seed, args.x, args.y)
     # Every check (the files' folders and formats, the size in pixels) before the first line.
     if args.figure:
         size = visualize_backprop.check_backprop_figure(data, args.figure, **options)
     if args.slides:
-        slide_size = visualize_backprop.check_backprop_slides(data, **options)
+        slide_size = slides.check_backprop_slides(data, **options)
         folder = output_folder(args.slides, line_printer(out), "folder for the slides")
-        visualize_backprop.check_backprop_slides(data, folder, **options)
+        slides.check_backprop_slides(data, folder, **options)
     shown_all = True
     if args.step:
         shown_all = step_through(data, out, inp)
@@ -359,7 +360,7 @@ def _run(args, out, inp):
         visualize_backprop.save_backprop_figure(data, args.figure, **options)
         out.write("Figure written to %s (%s)\n" % (args.figure, size))
     if args.slides:
-        paths = visualize_backprop.save_backprop_slides(data, folder, **options)
+        paths = slides.save_backprop_slides(data, folder, **options)
         out.write("%d slides written to %s (%s each): %s\n"
                   % (len(paths), args.slides, slide_size,
                      ", ".join(os.path.basename(p) for p in paths)))

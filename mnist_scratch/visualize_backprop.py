@@ -2,14 +2,14 @@
 
 Used by ``python -m mnist_scratch.backprop --figure FILE``; from Python:
 
-    from mnist_scratch import backprop, visualize_backprop
+    from mnist_scratch import backprop, visualize_backprop, visualize_backprop_slides
     data = backprop.walkthrough([3, 5, 4, 2])
     fig = visualize_backprop.draw_backprop(data)              # a matplotlib Figure
     visualize_backprop.save_backprop_figure(data, "net.png", dpi=150)
-    visualize_backprop.save_backprop_slides(data, "slides/")   # one PNG per step
+    visualize_backprop_slides.save_backprop_slides(data, "slides/")   # one PNG per step
 
 The slides (``python -m mnist_scratch.backprop --slides DIR``) are the same
-figure once per step of the walkthrough, STAGES: the forward pass, BP1, BP2,
+figure once per step of the walkthrough (visualize_backprop_slides.py), STAGES: the forward pass, BP1, BP2,
 BP3 and BP4. On each, what that step computes is highlighted in yellow,
 arrows show which way the numbers flow (forward, then back through the
 weights), and the numbers not computed yet read "?". Every slide has the
@@ -33,7 +33,6 @@ back of a classroom. ``width`` scales the whole figure, text included.
 Needs matplotlib; draws without a display (no pyplot).
 """
 
-import os
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -44,7 +43,7 @@ from .backprop import agrees
 from .visualize import check_figure_path, save_figure
 
 __all__ = ["draw_backprop", "save_backprop_figure", "check_backprop_figure", "figure_size",
-           "figure_pixels", "figure_options", "save_backprop_slides", "check_backprop_slides",
+           "figure_pixels", "figure_options",
            "SLIDE_NAMES", "STAGES", "DEFAULT_DPI", "MAX_PIXELS"]
 
 POSITIVE, NEGATIVE = "#c0392b", "#1f5fbf"   # red positive, blue negative, as in the weight images
@@ -478,34 +477,3 @@ def save_backprop_figure(data, path, width=None, dpi=DEFAULT_DPI):
     check_backprop_figure(data, path, width, dpi)
     save_figure(draw_backprop(data, width), path, dpi=dpi)
 
-
-def check_backprop_slides(data, folder=None, width=None, dpi=DEFAULT_DPI):
-    """Check, before anything is drawn, the slides' size and, given an existing ``folder``,
-    that each slide can be written there. Returns the size as text: "2711 x 1927 pixels".
-
-    Raises:
-        ValueError: more than MAX_PIXELS on a side; and as ``check_figure_path``.
-    """
-    size = "%d x %d pixels" % figure_pixels(data, width, dpi, slides=True)
-    if folder is not None:
-        for name in SLIDE_NAMES:
-            check_figure_path(os.path.join(folder, name))
-    return size
-
-
-def save_backprop_slides(data, folder, width=None, dpi=DEFAULT_DPI):
-    """Draw one PNG per step (STAGES) into the existing ``folder``; the paths, in order.
-
-    Args:
-        data: the dict returned by ``backprop.walkthrough``.
-        folder: where to write them (``cli.output_folder`` makes it).
-        width: inches, or None for the natural width (large text).
-        dpi: pixels per inch.
-    """
-    check_backprop_slides(data, folder, width, dpi)
-    paths = []
-    for stage, name in zip(STAGES, SLIDE_NAMES):
-        path = os.path.join(folder, name)
-        save_figure(draw_backprop(data, width, highlight=stage), path, dpi=dpi)
-        paths.append(path)
-    return paths
