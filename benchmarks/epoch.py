@@ -11,10 +11,10 @@ Pythons run as worker processes that wait for their turn), so a change in the
 machine's load hits all of them alike, and the ratios mean the same on any
 machine, however fast or busy it is.
 
-  numpy, per example  the book's network.py with numpy arrays: backprop one
+  numpy per example   the book's network.py with numpy arrays: backprop one
                       example at a time, then the mini-batch step. The
                       reference pure Python is measured against.
-  numpy, batched      the same algorithm with each mini-batch as one matrix
+  numpy batched       the same algorithm with each mini-batch as one matrix
                       (the book's "fully matrix-based" exercise).
   mnist_scratch       the project's own sgd, one epoch per round, on this
                       Python and on each --python (and PyPy, if installed),
@@ -25,7 +25,9 @@ machine, however fast or busy it is.
                       zero skipping, on this Python.
 
 Each variant first trains untimed on --warmup other examples, so PyPy's
-compiler has warmed up, as it has in any real run. numpy is used here only,
+compiler has warmed up, as it has in any real run. numpy runs under the Python
+that runs this script (its rows name it): to compare each Python with numpy on
+that same Python, run the script under each. numpy is used here only,
 never in mnist_scratch itself.
 """
 
@@ -58,6 +60,15 @@ def python_name():
         v = sys.pypy_version_info
         return "PyPy %d.%d.%d (%s)" % (v.major, v.minor, v.micro, platform.python_version())
     return "%s %s" % (platform.python_implementation(), platform.python_version())
+
+
+def numpy_version():
+    """numpy's version, or "(not installed)"."""
+    try:
+        import numpy
+    except ImportError:
+        return "(not installed)"
+    return numpy.__version__
 
 
 # ------------------------------------------------------------ the trainers
@@ -304,8 +315,11 @@ def main(argv=None):
     if pypy and not args.no_pypy and pypy not in pythons:
         pythons.append(pypy)
 
-    local = [("numpy, per example", numpy_trainer, len(timed)),
-             ("numpy, batched", numpy_batched_trainer, len(timed)),
+    numpy_name = "numpy %s" % numpy_version()
+    per_example, batched_name = (numpy_name + " per example, " + python_name(),
+                                 numpy_name + " batched, " + python_name())
+    local = [(per_example, numpy_trainer, len(timed)),
+             (batched_name, numpy_batched_trainer, len(timed)),
              ("mnist_scratch, " + python_name(), mnist_scratch_trainer, len(timed)),
              ("naive, " + python_name(), naive_trainer, args.naive)]
     variants = []  # (name, run(command) -> seconds, examples timed)
@@ -350,8 +364,8 @@ def main(argv=None):
             remote.close()
 
     per_epoch = {name: seconds[name] / n * EPOCH for name, _, n in variants}
-    base = per_epoch.get("numpy, per example")
-    batched = per_epoch.get("numpy, batched")
+    base = per_epoch.get(per_example)
+    batched = per_epoch.get(batched_name)
     print("%-40s %12s %14s %14s %14s" % ("", "s per epoch", "us per example", "x numpy",
                                          "x numpy batched"))
     for name, _, _ in variants:

@@ -27,8 +27,8 @@ product of the weight matrices (see analysis.looks_for). Red = positive
 weight (ink there votes for the digit), blue = negative; every frame of every
 GIF uses the same colour scale, printed on the colour bar.
 
-Recording is nearly free: training never changes a weight list in place, it
-builds new ones, so a snapshot is just a reference to the current lists.
+Recording is nearly free: a snapshot copies the weight lists, whose numbers
+it shares with the network (one pointer per weight, copied in C).
 The pictures are drawn after training. The caption of each frame gives the
 examples seen so far and the accuracy of that snapshot on --validation-limit
 validation images (measured after training, so it does not slow it down).
@@ -115,8 +115,9 @@ class Recorder:
     """Keeps references to a network's weight lists at chosen mini-batches.
 
     Use ``recorder.on_batch`` as sgd's on_batch callback. Each snapshot is
-    (examples_seen, weights, biases); since training replaces the lists
-    instead of changing them, the references stay as they were.
+    (examples_seen, weights, biases), copies of the lists (sgd changes them in
+    place within an epoch). The numbers themselves are shared, not copied: a
+    snapshot costs one pointer per weight.
 
     Args:
         network: the Network being trained.
@@ -129,13 +130,17 @@ class Recorder:
         self.batches = 0
         self.snapshots = []
         if 0 in self.points:
-            self.snapshots.append((0, network.weights, network.biases))
+            self._take(0)
 
     def on_batch(self, info):
         self.batches += 1
         if self.batches in self.points:
-            self.snapshots.append((info["examples_seen"], self.network.weights,
-                                   self.network.biases))
+            self._take(info["examples_seen"])
+
+    def _take(self, examples_seen):
+        network = self.network
+        self.snapshots.append((examples_seen, [[row[:] for row in w] for w in network.weights],
+                               [b[:] for b in network.biases]))
 
 
 def tiles_of(weights):

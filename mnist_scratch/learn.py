@@ -317,8 +317,8 @@ def train(args, say, err, interrupts):
         say(options)
 
     progress = None if args.quiet else Progress(len(training_data) * args.epochs, stream=err)
-    # Training replaces the weight lists instead of changing them, so keeping a
-    # reference to them is a free snapshot of the best network so far.
+    # sgd gives the network new weight lists at the start of every epoch, so a
+    # reference taken after an epoch is a free snapshot of the best network so far.
     best = {"accuracy": -1.0, "epoch": 0, "weights": net.weights, "biases": net.biases}
     epoch_now = {"epoch": 1}
 

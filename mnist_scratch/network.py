@@ -68,7 +68,8 @@ from .checks import (BYTES_PER_PARAMETER, COPIES_WHILE_TRAINING, check_input,  #
 from .costs import cost_named, quadratic_cost
 from .formats import FORMAT, FORMAT_VERSION, NetworkFormatError  # re-exported, as before
 from .linalg import argmax, outer, zeros, zeros_matrix
-from .sums import FORWARD_IN_C, nonzero_indices, weighted_inputs, weighted_inputs_in_c
+from .sums import (SUMS_IN_C, backward_sums, backward_sums_in_c, nonzero_indices, weighted_inputs,
+                   weighted_inputs_in_c)
 
 __all__ = ["Network", "NetworkFormatError", "sigmoid", "sigmoid_prime", "quadratic_cost",
            "weighted_inputs", "weighted_inputs_in_c", "nonzero_indices", "check_input",
@@ -93,9 +94,10 @@ class Network:
         meta: dict of facts saved with the network (how it was trained, its
             accuracy, ...); empty for a new network.
 
-    Training replaces the weight and bias lists instead of changing them in
-    place, so a reference to ``weights`` taken earlier stays a snapshot of
-    that moment.
+    Training (training.py) gives the network new weight and bias lists at the
+    start of every epoch of ``sgd`` and at every ``update_mini_batch``, so a
+    reference to ``weights`` taken between epochs stays a snapshot of that
+    moment; within an epoch, sgd's plain steps change the lists in place.
     """
 
     def __init__(self, sizes, seed=None, init="scaled", activation="sigmoid", cost="quadratic"):
@@ -168,7 +170,7 @@ class Network:
     def feedforward(self, x):
         """The output a^L for the input x. Shape (sizes[0],) -> (sizes[-1],)."""
         self._check_input(x)
-        sums = weighted_inputs_in_c if FORWARD_IN_C else weighted_inputs
+        sums = weighted_inputs_in_c if SUMS_IN_C else weighted_inputs
         a = x
         for w, b, f in zip(self.weights, self.biases, self.activation_functions):
             a = f.fn(sums(w, b, a))
@@ -200,7 +202,7 @@ class Network:
             activations[0] = x and activations[i+1] = f(zs[i]) (times the mask).
         """
         self._check_input(x)
-        sums = weighted_inputs_in_c if FORWARD_IN_C else weighted_inputs
+        sums = weighted_inputs_in_c if SUMS_IN_C else weighted_inputs
         functions = self.activation_functions
         activations = [x]  # list to store all the activations, layer by layer
         zs = []            # list to store all the z vectors, layer by layer
@@ -252,8 +254,8 @@ class Network:
         """The forward pass, then BP1 and BP2: (zs, activations, deltas) for one example.
 
         The first half of ``backprop``, shared with ``backprop_trace`` and with
-        training (training.py), which applies BP3 and BP4 straight to the new
-        weights of its step instead of building nabla_w. ``nonzero`` and
+        training (training.py), which applies BP3 and BP4 straight to the
+        weights instead of building nabla_w. ``nonzero`` and
         ``masks`` are as for ``forward``.
         """
         if len(y) != self.sizes[-1]:
@@ -261,6 +263,7 @@ class Network:
                              % (len(y), self.sizes[-1]))
         zs, activations = self.forward(x, nonzero, masks)
         functions = self.activation_functions
+        back_sums = backward_sums_in_c if SUMS_IN_C else backward_sums
         # One delta per layer with weights: deltas[i] is delta^(i+2), deltas[-1] is delta^L.
         deltas = [None] * len(self.weights)
         # BP1: delta^L = grad_a C (.) f'(z^L), as the cost works it out (costs.py)
@@ -268,14 +271,8 @@ class Network:
         for i in range(len(deltas) - 2, -1, -1):
             # BP2: delta^l = ((w^(l+1))^T delta^(l+1)) (.) f'(z^l), for layer l = i + 2:
             # entry k of (w^(l+1))^T delta^(l+1) sums w^(l+1)_jk delta^(l+1)_j over the
-            # neurons j of layer l+1.
-            w_next, delta_next = self.weights[i + 1], deltas[i + 1]
-            back = []
-            for k in range(len(zs[i])):
-                total = 0.0
-                for j, d in enumerate(delta_next):
-                    total += w_next[j][k] * d
-                back.append(total)
+            # neurons j of layer l+1 (the loops are in sums.py).
+            back = back_sums(self.weights[i + 1], deltas[i + 1])
             f, z = functions[i], zs[i]
             if masks is None:
                 deltas[i] = f.times_prime(back, z, activations[i + 1])  # (.) f'(z^l)

@@ -166,7 +166,7 @@ def run_one(settings, seed, data_dir=None):
     result = {"settings": settings, "seed": seed, "status": "ok", "best_epoch": 0,
               "validation_accuracy": None, "test_accuracy": None, "epoch_accuracy": [],
               "stopped": None}
-    # Training replaces the weight lists, so a reference is a snapshot of the best epoch.
+    # sgd gives the network new lists every epoch: a reference is a snapshot of the best one.
     best = {"accuracy": -1.0, "weights": net.weights, "biases": net.biases}
 
     def on_epoch(record, network):

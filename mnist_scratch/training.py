@@ -54,7 +54,7 @@ from .divergence import STUCK_SAMPLE, TrainingDiverged, check_not_diverged
 from .history import History
 from .linalg import argmax, one_hot
 from .schedule import Schedule
-from .sums import nonzero_indices
+from .sums import nonzero_indices, subtract_outer_by_threes
 
 __all__ = ["sgd", "update_mini_batch", "mini_batches", "evaluate", "check_examples",
            "Evaluation", "History", "TrainingDiverged"]
@@ -161,36 +161,44 @@ def update_mini_batch(network, mini_batch, eta, targets=None, lmbda=0.0, n=None)
 
 
 def _step(network, examples, eta, targets, decay=1.0, previous=None, momentum=0.0,
-          dropout=0.0, rng=None):
+          dropout=0.0, rng=None, in_place=False):
     """``update_mini_batch`` on checked examples, (x, label, nonzero) as made by
     check_examples, with weight decay, momentum and dropout as in ``sgd``.
 
-    The new weights start as the old ones w, moved by the parts of the step
-    that do not depend on the examples: times ``decay`` = 1 - eta lmbda / n
-    with L2, plus mu v with momentum. Then each example's share of the
-    gradient is subtracted from them (``_descend``).
+    First every example's errors are found at the weights the mini-batch
+    starts from (``_errors``), then the step is taken: each example's share of
+    the gradient is subtracted from the weights (``_descend``).
+
+    A plain step (no L2, no momentum) with ``in_place`` changes the network's
+    own lists: sgd gives the network new lists at the start of every epoch, so
+    a reference taken between epochs stays as it was. Otherwise the step
+    builds new lists, and a reference to the old ones (a snapshot, momentum's
+    previous weights) keeps its values. The new weights start as the old
+    ones w, moved by the parts of the step that do not depend on the
+    examples: times ``decay`` = 1 - eta lmbda / n with L2, plus mu v with
+    momentum.
 
     With momentum, the velocity v is the last step the weights took,
     v = w - w_prev, ``previous`` being the pair (weights, biases) before it
     (the network's own lists at the start: v = 0). So v -> mu v - (eta/m)
     sum nabla_w and w -> w + v are one formula, w -> w + mu (w - w_prev) -
     (eta/m) sum nabla_w, and no velocities are stored: the old lists are kept
-    instead (training never changes a list in place). With mu = 0 this is
-    plain gradient descent, bit for bit.
+    instead. With mu = 0 this is plain gradient descent, bit for bit.
 
-    Plain steps copy only the list of pointers to the weights (in C) and
-    change the weights the examples touch. L2 and momentum change every
-    weight at every step, one pass in Python per mini-batch, which a larger
-    mini-batch spreads over more examples.
+    L2 and momentum change every weight at every step, one pass in Python per
+    mini-batch, which a larger mini-batch spreads over more examples.
+
+    Returns:
+        (cost, correct) of the mini-batch, measured during the forward passes.
     """
-    step = eta / len(examples)
-    # New lists: the network's own are never changed, so a reference to them
-    # taken earlier (a GIF's snapshot, momentum's previous weights) keeps its values.
-    if previous is None:
-        if decay == 1.0:
-            weights = [[row[:] for row in w] for w in network.weights]
-        else:  # L2 weight decay: w -> (1 - eta lmbda / n) w
-            weights = [[[decay * v for v in row] for row in w] for w in network.weights]
+    found, cost, correct = _errors_of(network, examples, targets, dropout, rng)
+    if previous is None and decay == 1.0 and in_place:
+        weights, biases = network.weights, network.biases
+    elif previous is None and decay == 1.0:
+        weights = [[row[:] for row in w] for w in network.weights]
+        biases = [b[:] for b in network.biases]
+    elif previous is None:  # L2 weight decay: w -> (1 - eta lmbda / n) w
+        weights = [[[decay * v for v in row] for row in w] for w in network.weights]
         biases = [b[:] for b in network.biases]
     else:
         mu = momentum  # v = w - w_prev: w -> (decay) w + mu v
@@ -199,29 +207,26 @@ def _step(network, examples, eta, targets, decay=1.0, previous=None, momentum=0.
                    for w, w_prev in zip(network.weights, previous[0])]
         biases = [[v + mu * (v - v_prev) for v, v_prev in zip(b, b_prev)]
                   for b, b_prev in zip(network.biases, previous[1])]
-    result = _descend(network, examples, weights, biases, step, targets, dropout, rng)
+    _descend(found, weights, biases, eta / len(examples))
     network.weights, network.biases = weights, biases
-    return result
+    return cost, correct
 
 
-def _descend(network, examples, weights, biases, step, targets, dropout=0.0, rng=None):
-    """Subtract (eta/m) dC_x/dw and (eta/m) dC_x/db of every example from the lists
-    ``weights`` and ``biases`` (shaped like the network's, changed in place).
+def _errors_of(network, examples, targets, dropout=0.0, rng=None):
+    """The forward pass, BP1 and BP2 of every example, at the network's weights.
 
-    The sum over the mini-batch is taken one example at a time: each example's
-    share is subtracted straight from the lists, which is the step of the
-    formula (up to rounding in the last digits) without building nabla_w.
-    Every example's gradient is computed at the weights the mini-batch started
-    from, as the formula says. With dropout, each example gets fresh masks
-    drawn from ``rng``.
+    With dropout, each example gets fresh masks drawn from ``rng``.
 
     Returns:
-        (cost, correct) of the mini-batch, measured during the forward passes.
+        (found, cost, correct): found is one (activations, deltas, nonzero)
+        per example; cost and correct are the mini-batch's, measured during
+        the forward passes.
     """
     cost_fn = network.cost.fn
     hidden = network.sizes[1:-1]
     if dropout:
         kept, draw = 1.0 / (1.0 - dropout), rng.random
+    found = []
     cost = 0.0
     correct = 0
     for x, label, nonzero in examples:
@@ -233,19 +238,31 @@ def _descend(network, examples, weights, biases, step, targets, dropout=0.0, rng
         output = activations[-1]
         cost += cost_fn(output, y)
         correct += argmax(output) == label
+        found.append((activations, deltas, nonzero))
+    return found, cost, correct
+
+
+def _descend(found, weights, biases, step):
+    """Subtract step * dC_x/dw and step * dC_x/db of every example from the lists
+    ``weights`` and ``biases`` (changed in place), step = eta/m.
+
+    ``found`` holds each example's (activations, deltas, nonzero), from
+    ``_errors_of``. The sum over the mini-batch is taken one example at a
+    time: each example's share is subtracted straight from the lists, which is
+    the step of the formula (up to rounding in the last digits) without
+    building nabla_w.
+    """
+    for activations, deltas, nonzero in found:
         for i, delta in enumerate(deltas):
-            w, b, a_prev = weights[i], biases[i], activations[i]
-            # BP4 is zero where the input a_k is zero: the first layer visits the image's
-            # nonzero pixels only, later layers their nonzero activations (ReLU, dropout).
+            b, a_prev = biases[i], activations[i]
+            steps = [step * d for d in delta]
+            for j, step_d in enumerate(steps):
+                b[j] -= step_d                 # BP3: dC/db^l_j = delta^l_j
+            # BP4: dC/dw^l_jk = a^(l-1)_k delta^l_j, so w^l_jk -= step delta^l_j a^(l-1)_k.
+            # It is zero where a_k is zero: the first layer visits the image's nonzero
+            # pixels only, later layers their nonzero activations (ReLU, dropout).
             inputs = nonzero if i == 0 else nonzero_indices(a_prev)
-            for j, d in enumerate(delta):
-                if not d:  # nothing to learn for this neuron (e.g. a ReLU at rest)
-                    continue
-                b[j] -= step * d              # BP3: dC/db^l_j = delta^l_j
-                row, step_d = w[j], step * d
-                for k in inputs:
-                    row[k] -= step_d * a_prev[k]  # BP4: dC/dw^l_jk = a^(l-1)_k delta^l_j
-    return cost, correct
+            subtract_outer_by_threes(weights[i], steps, a_prev, inputs)  # sums.py
 
 
 def _augmented(batch, augment, rng, positions):
@@ -298,7 +315,10 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     """Train ``network`` by mini-batch stochastic gradient descent.
 
     Args:
-        network: a Network; trained in place (its weight lists are replaced).
+        network: a Network, trained in place. It gets new weight and bias lists
+            at the start of every epoch (a reference taken before, e.g. in
+            on_epoch, keeps its values), which the epoch's plain steps change
+            in place; with L2 or momentum every step makes new lists.
         training_data: list of (x, label).
         epochs: number of passes over the training data (at most: early
             stopping may end sooner).
@@ -384,6 +404,10 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         epoch_start = time.perf_counter()
+        # New lists for the epoch, changed in place by its plain steps (faster than
+        # new lists at every step): a reference taken before it keeps its values.
+        network.weights = [[row[:] for row in w] for w in network.weights]
+        network.biases = [b[:] for b in network.biases]
         epoch_cost = 0.0
         epoch_correct = 0
         for b, batch in enumerate(mini_batches(examples, mini_batch_size, rng), 1):
@@ -391,7 +415,7 @@ def sgd(network, training_data, epochs, mini_batch_size, eta, evaluation_data=No
                 batch = _augmented(batch, augment, rng, positions)
             before = network.weights, network.biases
             cost, correct = _step(network, batch, eta, targets, decay, previous, momentum,
-                                  dropout, rng)
+                                  dropout, rng, in_place=True)
             if momentum:
                 previous = before
             if not math.isfinite(cost):

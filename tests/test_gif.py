@@ -69,7 +69,7 @@ def test_frame_points():
     assert huge == [0, 10**30, 2 * 10**30, 3 * 10**30]
 
 
-def test_recorder_keeps_free_snapshots_that_later_training_does_not_change():
+def test_recorder_keeps_snapshots_that_later_training_does_not_change():
     data = load_mnist("train", limit=40)
     net = Network([784, 10], init="zeros")
     recorder = gif.Recorder(net, gif.frame_points(4, 1))  # 40 examples / 10 = 4 batches
@@ -77,7 +77,7 @@ def test_recorder_keeps_free_snapshots_that_later_training_does_not_change():
     sgd(net, data, 1, 10, 1.0, seed=1, on_batch=recorder.on_batch)
     assert [s[0] for s in recorder.snapshots] == [0, 10, 20, 30, 40]
     assert recorder.snapshots[0][1][0] == first  # the zero weights, untouched by training
-    assert recorder.snapshots[-1][1] is net.weights
+    assert recorder.snapshots[-1][1] == net.weights
     for (_, a, _), (_, b, _) in zip(recorder.snapshots[:-1], recorder.snapshots[1:]):
         assert a[0] != b[0]
 

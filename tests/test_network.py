@@ -252,7 +252,7 @@ def test_the_sums_in_c_agree_with_the_plain_loops(rng, train_full):
     w, b = Network([50, 4], seed=1).weights[0], Network([50, 4], seed=1).biases[0]
     assert weighted_inputs_in_c(w, b, one_nonzero) == weighted_inputs(w, b, one_nonzero)
     in_c = hasattr(math, "sumprod") and platform.python_implementation() == "CPython"
-    assert network_module.FORWARD_IN_C == in_c
+    assert network_module.SUMS_IN_C == in_c
 
 
 @step3
@@ -260,7 +260,7 @@ def test_the_sums_in_c_agree_with_the_plain_loops(rng, train_full):
 def test_both_forward_passes_give_the_same_predictions(monkeypatch, train_full, in_c):
     net = Network([784, 30, 10], seed=3)
     expected = [net.predict(x) for x, _ in train_full[:50]]
-    monkeypatch.setattr(network_module, "FORWARD_IN_C", in_c)
+    monkeypatch.setattr(network_module, "SUMS_IN_C", in_c)
     assert [net.predict(x) for x, _ in train_full[:50]] == expected
     zs, activations = net.forward(train_full[0][0])
     assert activations[-1] == pytest.approx(net.feedforward(train_full[0][0]), rel=1e-15)

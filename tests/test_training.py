@@ -108,6 +108,31 @@ def test_update_replaces_the_lists_instead_of_changing_them():
     assert all(new is not old for new, old in zip(net.weights[0], old_weights[0]))
 
 
+def test_sgd_steps_in_place_exactly_as_update_mini_batch_steps_with_new_lists():
+    """sgd changes the epoch's lists in place; each step must still compute every
+    example's gradient at the weights the mini-batch started from."""
+    data = synthetic_data(47)
+    stepped = Network([8, 6, 10], seed=4)
+    trained = copy.deepcopy(stepped)
+    rng = random.Random(9)
+    for _ in range(2):
+        for batch in mini_batches(data, 5, rng):
+            update_mini_batch(stepped, batch, 2.0)
+    sgd(trained, data, 2, 5, 2.0, seed=9)
+    assert parameter_bits(trained) == parameter_bits(stepped)
+
+
+def test_a_reference_taken_after_an_epoch_keeps_its_values():
+    """learn and sweep keep the best epoch's lists by reference."""
+    net = Network([8, 6, 10], seed=2)
+    kept = []
+    sgd(net, synthetic_data(30), 3, 5, 3.0, seed=1,
+        on_epoch=lambda record, network: kept.append((network.weights, copy.deepcopy(
+            network.weights))))
+    assert all(reference == values for reference, values in kept)
+    assert kept[0][0] != kept[-1][0]
+
+
 def test_update_returns_cost_and_correct_before_the_step():
     net = Network([8, 6, 10], seed=5)
     batch = synthetic_data(12, seed=6)
@@ -221,15 +246,15 @@ def test_same_seed_same_run_bit_for_bit(train_full):
 
 @pytest.mark.parametrize("in_c", [False, True])
 def test_the_forward_pass_in_c_trains_like_the_plain_loops(monkeypatch, train_full, in_c):
-    """CPython 3.12+ sums the forward pass with math.sumprod, the others with plain
-    loops (network.FORWARD_IN_C). Either way a run is reproducible bit for bit, and
+    """CPython 3.12+ sums the forward pass and BP2 with math.sumprod, the others with plain
+    loops (network.SUMS_IN_C). Either way a run is reproducible bit for bit, and
     the two agree to rounding: the same predictions, weights equal to 1e-11."""
     def run():
         net = Network([784, 30, 10], seed=4)
         sgd(net, train_full[:300], 1, 10, 3.0, seed=4)
         return net, evaluate(net, train_full[50000:50100]).predictions
     reference, predictions = run()  # whichever this Python uses
-    monkeypatch.setattr(network_module, "FORWARD_IN_C", in_c)
+    monkeypatch.setattr(network_module, "SUMS_IN_C", in_c)
     net, other_predictions = run()
     assert other_predictions == predictions
     assert_close(net.weights, reference.weights, rel=1e-11)
