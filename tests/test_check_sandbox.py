@@ -124,7 +124,7 @@ def test_a_file_not_named_py_loads_anyway(tmp_path):
     shutil.copy(CORRECT, str(path))
     code, out = run(["2", str(path)])
     assert code == 0, out
-    assert "All 12 checks passed." in out
+    assert "All 13 checks passed." in out
 
 
 @pytest.mark.parametrize("top, words", [
@@ -232,7 +232,7 @@ def test_the_sandbox_works_under_pypy(tmp_path):
                              cwd=str(tmp_path), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, timeout=300)
     assert correct.returncode == 0, correct.stdout + correct.stderr
-    assert "All 12 checks passed." in correct.stdout
+    assert "All 13 checks passed." in correct.stdout
     path = student_file(tmp_path, "grown = []\nwhile True:\n    grown.append([0] * 1000)")
     argv = [PYPY, "-m", "mnist_scratch.check", "2", path, "--memory", "200"] + ONLY
     hog = subprocess.run(argv, env=env, cwd=str(tmp_path), stdout=subprocess.PIPE,

@@ -92,24 +92,31 @@ def test_grading_a_class_gives_the_right_table(tmp_path):
     assert "not written yet" in by_key["template.py", "add"]
     assert by_key["correct.py", "add"].endswith("checks passed")
 
-    # The Markdown table: points = functions passed, per step and in total.
+    # The Markdown table: points = required functions passed, per step and in total; an
+    # optional function passed shows as "+1" and costs nothing when left undone.
     table = (tmp_path / "grades.md").read_text(encoding="utf-8")
-    total = len(names)
+    optional = check.report.OPTIONAL
+    assert optional == {"make_gif"}
+    total = len([name for name in names if name not in optional])
     cells = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
              for line in table.splitlines() if line.startswith("| ") and ".py" in line}
-    step_sizes = [len(functions) for _, functions in check.STEPS.values()]
+    steps = [[f for f in functions if f not in optional] for _, functions in check.STEPS.values()]
+    extra = [" +1" if len(required) < len(functions) else ""
+             for required, (_, functions) in zip(steps, check.STEPS.values())]
+    step_sizes = [len(required) for required in steps]
     argmax_step = list(check.STEPS).index(check.runner.step_of("argmax"))
-    assert cells["correct.py"] == ["%d/%d" % (n, n) for n in step_sizes] + ["**%d/%d**" % (total, total)]
+    assert cells["correct.py"] == ["%d/%d%s" % (n, n, e) for n, e in zip(step_sizes, extra)] + \
+        ["**%d/%d** +1" % (total, total)]
     assert cells["template.py"] == ["0/%d" % n for n in step_sizes] + ["**0/%d**" % total]
     assert cells["syntax_error.py"] == cells["template.py"]
-    assert cells["looping.py"] == ["%d/%d" % (n - (i == argmax_step), n)
-                                   for i, n in enumerate(step_sizes)] + \
-        ["**%d/%d**" % (total - 1, total)]
+    assert cells["looping.py"] == ["%d/%d%s" % (n - (i == argmax_step), n, e)
+                                   for i, (n, e) in enumerate(zip(step_sizes, extra))] + \
+        ["**%d/%d** +1" % (total - 1, total)]
     assert "looping.py: TIMEOUT: argmax" in table
     assert "syntax_error.py: not usable: syntax_error.py has a syntax error" in table
 
     # What the teacher sees: a line per student, progress with the time to go, the table.
-    assert "looping.py: %d/%d passed (TIMEOUT: argmax)" % (total - 1, total) in done.stdout
+    assert "looping.py: %d/%d passed +1 (TIMEOUT: argmax)" % (total - 1, total) in done.stdout
     assert "template.py: 0/%d passed (TODO: %d functions)" % (total, total) in done.stdout
     assert "graded 4/4 students" in done.stderr and "ETA" in done.stderr
     assert "| correct.py |" in done.stdout and "Wrote %s" % out in done.stdout
@@ -163,7 +170,7 @@ def test_grade_folder_from_python_with_only_some_steps(tmp_path):
     (["{class}", "--out", "{missing}/grades.csv"], "does not exist"),
     (["{class}", "--out", "{class}/grades.txt"], "ending in .csv"),
     (["{class}", "--out", "{class}"], "ending in .csv"),
-    (["{class}", "--steps", "7"], "no step 7"),
+    (["{class}", "--steps", "11"], "no step 11"),
     (["{class}", "--jobs", "0"], "--jobs"),
 ])
 def test_bad_input_is_one_line_and_exit_status_2_before_grading(tmp_path, argv, words, capsys):

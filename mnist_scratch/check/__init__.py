@@ -23,10 +23,11 @@ functions that are left. The file may have any name and encoding a Python
 script may have.
 
 The steps are numbered as the notebooks and the pytest markers are, so
-"step 3" means the same thing everywhere. Steps 6 and 7 of the course
-(watching the network learn, experiments) have no functions to write; their
-exercises are in the notebooks. The checks use small examples you can work
-out by hand, and the real MNIST data (a few images; the ``learn`` check
+"step 3" means the same thing everywhere. Step 6 (pictures of your network:
+digits with wrong guesses marked, weight images, learning curves, an
+optional GIF) needs matplotlib and Pillow; step 7 saves and loads your
+network as JSON the library can read. The checks use small examples you can
+work out by hand, and the real MNIST data (a few images; the ``learn`` check
 trains on 1,000).
 
 From a notebook, ``check_function("argmax", argmax)`` runs one function's
@@ -35,9 +36,11 @@ raises.
 
 The package: command.py (the command line), sandbox.py and worker.py (the
 child process), runner.py (running one function's checks), compare.py
-(comparisons and hints), outcome.py (results as data), loading.py (loading
-the student's file), step1.py ... step5.py and step8.py ... step10.py (the
-checks of each step).
+(comparisons and hints), watch.py (noticing a function that only calls the
+library's own), outcome.py (results as data), loading.py (loading the
+student's file), grade.py and report.py (grading a class), pictures.py
+(reading a student's figures and files), step1.py ... step10.py (the checks
+of each step).
 """
 
 from .command import build_parser, main

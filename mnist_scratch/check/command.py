@@ -14,9 +14,11 @@ import textwrap
 from ..cli import ArgumentParser, CommandError, non_negative_int, positive_float, run_main
 from ..fileio import atomic_write_bytes
 from .loading import StudentFileError, template_path
-from .outcome import PASS, Outcome, step_summary
+from .outcome import PASS, TODO, Outcome, step_summary
+from .pictures import viz_problem
 from .runner import STEPS, step_of
 from .sandbox import DEFAULT_MEMORY_MB, LOAD_TIME_LIMIT, Sandbox, time_limit_of
+from .step6 import NEEDS_VIZ, OPTIONAL
 
 __all__ = ["build_parser", "main"]
 
@@ -32,7 +34,6 @@ def _ranges(numbers):
     return ", ".join("%d-%d" % (a, b) if b > a else "%d" % a for a, b in runs)
 
 
-# Steps 6 and 7 of the course (notebooks 06 and 07) have no functions to write.
 _STEP_RANGE = _ranges(STEPS)
 
 
@@ -40,8 +41,9 @@ def _steps_text():
     lines = ["steps and the functions you write for each:"]
     for step, (title, names) in STEPS.items():
         lines.append("  %2d  %s" % (step, title))
-        lines.append("      %s" % ", ".join(names))
-    lines.append("Steps 6 and 7 of the course (notebooks 06 and 07) have no functions to write.")
+        lines.append("      %s" % ", ".join(name + (" (optional)" if name in OPTIONAL else "")
+                                        for name in names))
+    lines.append("Step 6 draws with matplotlib and Pillow (pip install matplotlib pillow).")
     return "\n".join(lines)
 
 
@@ -106,9 +108,7 @@ def _selected_steps(args):
         except ValueError:
             steps = []
         if not steps or steps[0] not in STEPS:
-            extra = (" (steps 6 and 7 have no functions to write; their exercises are in the "
-                     "notebooks)" if args.step in ("6", "7") else "")
-            raise CommandError("step must be %s or 'all', got %r%s" % (_STEP_RANGE, args.step, extra))
+            raise CommandError("step must be %s or 'all', got %r" % (_STEP_RANGE, args.step))
     if args.only:
         unknown = [n for n in args.only if n not in (m for _, names in STEPS.values() for m in names)]
         if unknown:
@@ -126,6 +126,14 @@ def _selected_steps(args):
     return selected
 
 
+def _unchecked(selected):
+    """The functions of ``selected`` that draw, if this Python cannot (no matplotlib or
+    Pillow): ([names], the one line that says why and how to install them)."""
+    drawing = [name for names in selected.values() for name in names if name in NEEDS_VIZ]
+    problem = viz_problem() if drawing else None
+    return (drawing, problem) if problem else ([], None)
+
+
 def _run(parser, args, out):
     if args.list:
         out.write(_steps_text() + "\n")
@@ -136,6 +144,12 @@ def _run(parser, args, out):
         parser.print_usage(sys.stderr)
         raise CommandError("give a STEP (%s or all) and your FILE" % _STEP_RANGE)
     selected = _selected_steps(args)
+    unchecked, problem = _unchecked(selected)
+    if unchecked:
+        selected = {step: [n for n in names if n not in unchecked]
+                    for step, names in selected.items()}
+        if not any(selected.values()):
+            raise CommandError(problem)
     box = Sandbox(args.file, memory_mb=args.memory or None,
                   load_time_limit=args.timeout or LOAD_TIME_LIMIT)
     try:
@@ -149,15 +163,24 @@ def _run(parser, args, out):
             out.write("Step %d: %s\n" % (step, STEPS[step][0]))
             out.flush()
             step_statuses = []
+            skipped = [name for name in STEPS[step][1] if name in unchecked]
+            if skipped:
+                out.write("  NOT CHECKED  %s: %s\n" % (", ".join(skipped), problem))
             for name in names:
                 for data in box.run(name, args.timeout):
                     outcome = Outcome.from_dict(data)
+                    if name in OPTIONAL and outcome.status == TODO:
+                        outcome.title += " (optional: grading gives it no points)"
                     out.write("\n".join(outcome.lines()) + "\n")
                     out.flush()
                     step_statuses.append(outcome.status)
             out.write(step_summary(step, step_statuses) + "\n\n")
             statuses += step_statuses
     passed = statuses.count(PASS)
+    if unchecked:
+        out.write("%d of %d checks passed; %s not checked: they need matplotlib and Pillow.\n"
+                  % (passed, len(statuses), ", ".join(unchecked)))
+        return 1
     if passed == len(statuses):
         out.write(("All %d checks passed.\n" % passed) if passed > 1 else "The check passed.\n")
         return 0

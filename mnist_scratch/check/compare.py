@@ -31,16 +31,28 @@ class Failed(Exception):
         expected, got, hint: as in Outcome.
         status: FAIL for a wrong answer; ERROR when the check itself could not
             run (for example, the MNIST data is missing).
+        title: the report's title for this failure; empty: the checker's last call.
+        public_got: what came back, in words that cannot give a hidden case's
+            input away (None: "a wrong answer").
+        error: the name of the exception the student's code raised, if it raised one.
     """
 
-    def __init__(self, expected, got, hint="", status=FAIL):
+    def __init__(self, expected, got, hint="", status=FAIL, title="", public_got=None, error=""):
         super().__init__(got)
         self.expected, self.got, self.hint, self.status = expected, got, hint, status
+        self.title, self.public_got, self.error = title, public_got, error
+
+    def hidden(self, title):
+        """This failure as a hidden case reports it: ``title``, no expected value, and what
+        came back only in words that cannot show the case's input or answer."""
+        return Failed("", self.public_got or "a wrong answer", self.hint, self.status, title,
+                      self.public_got, self.error)
 
 
 def setup_problem(what, error):
     """A Failed for a problem of the checker's own, not of the student's code."""
-    return Failed(what, "the checker could not get it", str(error), status=ERROR)
+    return Failed(what, "the checker could not get it", str(error), status=ERROR,
+                  public_got="the checker could not get it")
 
 
 def safe_repr(value):
@@ -102,7 +114,10 @@ def show_arg(value):
     if isinstance(value, str):
         return value.replace("\\", "/").rsplit("/", 1)[-1] or value
     text = short(value, 40)
-    return text if len(text) < 40 else describe(value).replace("a list of ", "<list of ") + ">"
+    if len(text) < 40 and not text.startswith("<"):
+        return text
+    what = describe(value)
+    return "<%s>" % (what[len("a "):] if what.startswith("a list of ") else what)
 
 
 def close(a, b, tol):
@@ -135,18 +150,19 @@ def expect_close(expected, got, tol=1e-9, hint="", diagnoses=()):
     if not isinstance(got, (list, tuple, int, float)) and got is not None:
         # A numpy array, a generator, a dict...: the type is the mistake, whatever the values.
         raise Failed(short(expected), "%s: %s" % (describe(got), " ".join(short(got).split())),
-                     PLAIN_HINT)
+                     PLAIN_HINT, public_got=describe(got))
+    public = describe(None) if got is None else None
     for wrong, wrong_hint in diagnoses:
         if close(wrong, got, tol):
-            raise Failed(short(expected), short(got), wrong_hint)
+            raise Failed(short(expected), short(got), wrong_hint, public_got=public)
     shape_note = ""
     if describe(expected) != describe(got) and not isinstance(expected, (int, float)):
         shape_note = "  [%s, expected %s]" % (describe(got), describe(expected))
-    raise Failed(short(expected), short(got) + shape_note, hint)
+    raise Failed(short(expected), short(got) + shape_note, hint, public_got=public)
 
 
 def expect_pair(got, what, hint):
     """Fail unless ``got`` is a pair (a list or tuple of two things); ``what`` names them."""
     if not (isinstance(got, (list, tuple)) and len(got) == 2):
-        raise Failed("a pair %s" % what, describe(got), hint)
+        raise Failed("a pair %s" % what, describe(got), hint, public_got=describe(got, top=False))
     return got

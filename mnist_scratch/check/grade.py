@@ -7,6 +7,7 @@ every function of the steps chosen, and the grades are written as
     grades.csv   one row per student and function: student, step, function,
                  status (PASS, FAIL, TODO, TIMEOUT, ERROR) and detail
     grades.md    a table of students x steps, one point per function passed
+                 (an optional function, such as make_gif, earns none: "+1")
 
 Examples::
 
@@ -43,7 +44,7 @@ from ..fileio import atomic_write_text, check_writable
 from ..progress import format_seconds
 from .loading import StudentFileError
 from .outcome import ERROR, overall_status
-from .report import csv_text, detail_of, markdown_summary, student_summary
+from .report import OPTIONAL, csv_text, detail_of, markdown_summary, student_summary
 from .runner import STEPS
 from .sandbox import DEFAULT_MEMORY_MB, LOAD_TIME_LIMIT, START_TIME_LIMIT, Sandbox, time_limit_of
 
@@ -366,10 +367,11 @@ def _run(args, out, err):
     csv_path, markdown_path = _outputs(args.out)
     jobs = min(args.jobs or default_jobs(), len(students))
     names = [name for _, functions in steps.values() for name in functions]
-    out.write("Grading %d file%s in %s: step%s %s (%d functions each), %d at a time\n"
+    optional = sum(name in OPTIONAL for name in names)
+    out.write("Grading %d file%s in %s: step%s %s (%d functions each%s), %d at a time\n"
               % (len(students), "" if len(students) == 1 else "s", args.folder,
                  "" if len(steps) == 1 else "s", ", ".join(str(s) for s in steps), len(names),
-                 jobs))
+                 ", %d of them optional" % optional if optional else "", jobs))
     out.flush()
     view = _Progress(len(students), len(students) * len(names), out, err)
     rows = grade_folder(args.folder, steps=list(steps), time_limit=args.timeout,

@@ -8,15 +8,19 @@ A grade row is a dict of five fields, the CSV's columns::
 
 ``status`` is one of PASS, FAIL, TODO, TIMEOUT, ERROR (see outcome.py). A
 function earns one point when it passes; the Markdown summary adds them up
-per step and in total. Nothing here runs a student's code: grade.py does.
+per step and in total. An optional function (a step module's OPTIONAL, e.g.
+make_gif) earns no point: leaving it TODO costs nothing, and a pass shows as
+"+1" next to the points. Nothing here runs a student's code: grade.py does.
 """
 
 import csv
 import io
 
-from .outcome import PASS, STATUSES
+from . import runner
+from .outcome import PASS, STATUSES, TODO
 
-__all__ = ["COLUMNS", "detail_of", "csv_text", "student_summary", "markdown_summary"]
+__all__ = ["COLUMNS", "OPTIONAL", "detail_of", "csv_text", "student_summary",
+           "markdown_summary"]
 
 COLUMNS = ("student", "step", "function", "status", "detail")
 
@@ -27,6 +31,9 @@ _FORMULA_START = ("=", "+", "-", "@")
 # In the Markdown notes, the names of the functions with a status are listed
 # when there are at most this many; otherwise they are counted.
 _NAMES_LISTED = 4
+
+# The functions that earn no points (their steps' OPTIONAL).
+OPTIONAL = runner.OPTIONAL
 
 
 def detail_of(outcomes):
@@ -74,10 +81,22 @@ def _by_student(rows):
     return students
 
 
+def _points(rows):
+    """(points, out of, optional functions passed) of some grade rows."""
+    required = [row for row in rows if row["function"] not in OPTIONAL]
+    extra = sum(row["status"] == PASS for row in rows if row["function"] in OPTIONAL)
+    return sum(row["status"] == PASS for row in required), len(required), extra
+
+
+def _plus(extra):
+    return " +%d" % extra if extra else ""
+
+
 def student_summary(rows):
-    """One line for one student's rows, e.g. "21/22 passed (TIMEOUT: argmax)"."""
-    passed = sum(row["status"] == PASS for row in rows)
-    text = "%d/%d passed" % (passed, len(rows))
+    """One line for one student's rows, e.g. "21/22 passed (TIMEOUT: argmax)"; an
+    optional function that passed adds "+1": "24/24 passed +1"."""
+    passed, total, extra = _points(rows)
+    text = "%d/%d passed%s" % (passed, total, _plus(extra))
     notes = _notes(rows)
     return text + (" (%s)" % notes if notes else "")
 
@@ -92,7 +111,10 @@ def _notes(rows):
     for status in STATUSES:
         if status == PASS:
             continue
-        names = [row["function"] for row in rows if row["status"] == status]
+        # An optional function not written yet is no problem; any other status is.
+        names = [row["function"] + (" (optional)" if row["function"] in OPTIONAL else "")
+                 for row in rows if row["status"] == status
+                 and not (status == TODO and row["function"] in OPTIONAL)]
         if len(names) > _NAMES_LISTED:
             notes.append("%s: %d functions" % (status, len(names)))
         elif names:
@@ -102,6 +124,16 @@ def _notes(rows):
 
 def _markdown_cell(text):
     return _one_line(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
+def _required(names):
+    return [name for name in names if name not in OPTIONAL]
+
+
+def _count(names):
+    """How many functions a step has, e.g. "3", or "4 + 1 optional"."""
+    optional = len(names) - len(_required(names))
+    return "%d + %d optional" % (len(names) - optional, optional) if optional else str(len(names))
 
 
 def markdown_summary(rows, steps, title="Grades"):
@@ -118,21 +150,26 @@ def markdown_summary(rows, steps, title="Grades"):
         then a note per student whose functions did not all pass.
     """
     students = _by_student(rows)
-    functions = sum(len(names) for _, names in steps.values())
+    functions = sum(len(_required(names)) for _, names in steps.values())
+    optional = [name for _, names in steps.values() for name in names if name in OPTIONAL]
     lines = ["# %s" % title, "",
              "One point per function whose checks all pass; the CSV has every function's "
-             "status and what went wrong.", "",
-             "Steps: " + "; ".join("%d %s (%d)" % (step, title, len(names))
-                                   for step, (title, names) in steps.items()) + ".", ""]
+             "status and what went wrong.", ""]
+    if optional:
+        lines += ["Optional, for no points: %s; \"+1\" marks one that passed." % ", ".join(
+            optional), ""]
+    lines += ["Steps: " + "; ".join("%d %s (%s)" % (step, title, _count(names))
+                                    for step, (title, names) in steps.items()) + ".", ""]
     header = ["student"] + ["step %d" % step for step in steps] + ["total"]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|")
     for student, own in students.items():
         cells = [_markdown_cell(student)]
         for step, (_, names) in steps.items():
-            passed = sum(row["status"] == PASS for row in own if row["step"] == step)
-            cells.append("%d/%d" % (passed, len(names)))
-        cells.append("**%d/%d**" % (sum(row["status"] == PASS for row in own), functions))
+            passed, _, extra = _points([row for row in own if row["step"] == step])
+            cells.append("%d/%d%s" % (passed, len(_required(names)), _plus(extra)))
+        passed, _, extra = _points(own)
+        cells.append("**%d/%d**%s" % (passed, functions, _plus(extra)))
         lines.append("| " + " | ".join(cells) + " |")
     notes = [(student, _notes(own)) for student, own in students.items()]
     notes = [(student, note) for student, note in notes if note]

@@ -12,12 +12,20 @@ The checker is also what one run shares: the temporary folder for the small
 IDX files the checks write, the real MNIST examples (loaded once), and the
 last call of the student's function (the title of a failure).
 
+Every call of the student's function is watched (watch.py): a function that
+changes its arguments, uses the random module's shared generator or calls the
+library's answer fails, even with the right result. A check may run a case
+as a hidden one (``with checker.hidden() as title:``): the report then says
+that hidden check 2 of argmax passed or failed, with the hint, but never
+what it was called with or what the right answer was.
+
 This module runs the student's code in the calling process. The command
 line runs it in a child process instead (sandbox.py), with a time limit and
 a memory cap; notebooks call ``check_function`` here, on a function that
 already lives in the notebook's own process.
 """
 
+import contextlib
 import os
 import shutil
 import sys
@@ -26,24 +34,42 @@ import traceback
 
 from ..datasets import FILES, DataError, find_file, load_mnist
 from ..idx import IdxError, read_idx, write_idx
-from . import step1, step2, step3, step4, step5, step8, step9, step10
+from . import step1, step2, step3, step4, step5, step6, step7, step8, step9, step10
 from .compare import PLAIN_HINT, Failed, NotWritten, describe, safe_str, setup_problem, show_arg
 from .outcome import ERROR, FAIL, PASS, TODO, Outcome, step_summary
+from .watch import ANSWERS as _DEFAULT_ANSWERS
+from .watch import Watch, library_failure
 
-__all__ = ["STEPS", "CHECKS", "TIME_LIMITS", "Checker", "step_of", "run_checks",
+__all__ = ["STEPS", "CHECKS", "OPTIONAL", "TIME_LIMITS", "Checker", "step_of", "run_checks",
            "check_function", "check_step"]
 
-_STEP_MODULES = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5, 8: step8, 9: step9, 10: step10}
+_STEP_MODULES = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5, 6: step6, 7: step7,
+                 8: step8, 9: step9, 10: step10}
 
-# step -> (title, the functions the student writes for it, in order). Steps 6
-# and 7 of the course (notebooks 06 and 07) have no functions to write.
+# step -> (title, the functions the student writes for it, in order)
 STEPS = {step: (module.TITLE, list(module.CHECKS)) for step, module in _STEP_MODULES.items()}
+
+# The functions that earn no points when graded (their steps' OPTIONAL), e.g. make_gif
+OPTIONAL = frozenset(name for module in _STEP_MODULES.values()
+                     for name in getattr(module, "OPTIONAL", ()))
 
 # function name -> its checks: a generator function check(checker, f)
 CHECKS = {name: check for module in _STEP_MODULES.values() for name, check in module.CHECKS.items()}
 
 # function name -> the hint for a failure whose check gave none (e.g. an exception)
 HINTS = {name: hint for module in _STEP_MODULES.values() for name, hint in module.HINTS.items()}
+
+# function name -> the library modules whose functions count as its answer (watch.py)
+ANSWERS = dict(_DEFAULT_ANSWERS)
+for _module in _STEP_MODULES.values():
+    ANSWERS.update(getattr(_module, "ANSWERS", {}))
+
+# exception -> the hint for it, when neither the check nor the function has one
+EXCEPTION_HINTS = {
+    "OverflowError": "math.exp(x) raises OverflowError for x above about 709 (e^710 is too big "
+                     "for a float). If it comes from your sigmoid: for negative z use the equal "
+                     "form e^z / (1 + e^z), so that math.exp only ever sees z <= 0.",
+}
 
 # Seconds the checks of one function may take (the student's code and the
 # check's own work) when run in the sandbox; most take well under a second.
@@ -91,6 +117,10 @@ class Checker:
         self.out_of_memory = False
         self._examples = {}
         self._test_pixels = None
+        self._name = None      # the function whose checks are running
+        self._hidden = 0       # how many of its hidden cases have started
+        self._hiding = ""      # the title of the hidden case running, if one is
+        self._verdicts = {}    # function name -> what watch.py learnt of the code it ran
 
     def __enter__(self):
         return self
@@ -137,13 +167,16 @@ class Checker:
         """A gzipped IDX copy of the real 10,000 test labels; its path.
 
         A copy, so that it is gzipped (as the template says) even when the data
-        folder holds the files uncompressed.
+        folder holds the files uncompressed; it has the real file's name, which
+        a failure's title shows.
         """
+        name = FILES["test"][1]
         try:
-            labels = read_idx(find_file(FILES["test"][1])).data
+            labels = read_idx(find_file(name)).data
         except (DataError, IdxError, OSError) as e:
             raise setup_problem("the real MNIST test labels", e) from None
-        return self.write_idx_gz("t10k-labels.gz", (len(labels),), labels)
+        return self.write_idx_gz(name if name.endswith(".gz") else name + ".gz",
+                                 (len(labels),), labels)
 
     def first_test_images(self, n):
         """The first n test images as lists of 28 rows of 28 ints, and a gzipped IDX file of them."""
@@ -160,17 +193,28 @@ class Checker:
         return images, path
 
     def _record(self, func, args):
-        self.last_call = "%s(%s)" % (getattr(func, "__name__", "function"),
-                                     ", ".join(show_arg(a) for a in args))
+        if self._hiding:  # a hidden case: its title never shows the arguments
+            self.last_call = self._hiding
+        else:
+            self.last_call = "%s(%s)" % (getattr(func, "__name__", "function"),
+                                         ", ".join(show_arg(a) for a in args))
         if self.on_call is not None:
             self.on_call(self.last_call)
 
     def call(self, func, *args):
-        """Call the student's function; NotImplementedError -> NotWritten, any other
-        exception (even SystemExit or GeneratorExit) -> Failed naming it and its line."""
+        """Call the student's function, watching it (watch.py).
+
+        NotImplementedError -> NotWritten; any other exception (even SystemExit
+        or GeneratorExit) -> Failed naming it and its line; a call of the
+        library's answer, a changed argument or the random module's shared
+        generator -> Failed, whatever the result.
+        """
         self._record(func, args)
+        watch = Watch(self._name, args, ANSWERS.get(self._name, ()),
+                      self._verdicts.setdefault(self._name, {}))
         try:
-            return func(*args)
+            with watch:
+                result = func(*args)
         except NotImplementedError:
             raise NotWritten() from None
         except MemoryError:
@@ -178,10 +222,45 @@ class Checker:
         except KeyboardInterrupt:
             if not self.contain_interrupts:
                 raise
-            raise Failed("a result", "it raised KeyboardInterrupt") from None
+            raise Failed("a result", "it raised KeyboardInterrupt",
+                         error="KeyboardInterrupt") from None
         except BaseException as e:  # the student's bug (or an exit()), reported as a failure
-            raise Failed("a result", "it raised %s%s" % (_exception_text(e), _where(e)),
-                         _NOT_AN_ERROR_HINT if not isinstance(e, Exception) else "") from None
+            if watch.library_call:
+                raise library_failure(watch.library_call) from None
+            where = _where(e)
+            raise Failed("a result", "it raised %s%s" % (_exception_text(e), where),
+                         _NOT_AN_ERROR_HINT if not isinstance(e, Exception) else "",
+                         # a hidden case shows no message: it could quote the input
+                         public_got="it raised %s%s" % (type(e).__name__, where),
+                         error=type(e).__name__) from None
+        problem = watch.problem(func)
+        if problem is not None:
+            raise problem
+        return result
+
+    @contextlib.contextmanager
+    def hidden(self):
+        """Run a hidden case: ``with checker.hidden() as title: ...``, then ``yield title``.
+
+        Calls made inside are titled "argmax: hidden check 2" (also for the
+        sandbox's TIMEOUT); a failure inside keeps its hint but loses its
+        expected value and its input. The check's hints there must not quote
+        the input either.
+        """
+        self._hidden += 1
+        title = "%s: hidden check %d" % (self._name or "function", self._hidden)
+        self._hiding = title
+        try:
+            yield title
+        except (NotWritten, MemoryError):
+            raise
+        except Failed as e:
+            raise e.hidden(title + " failed (its input is not shown)") from None
+        except Exception as e:  # the check could not read the result
+            raise Failed("", "something the check could not use (%s)" % type(e).__name__,
+                         PLAIN_HINT).hidden(title + " failed (its input is not shown)") from None
+        finally:
+            self._hiding = ""
 
     def expect_raises(self, func, args, what, hint):
         """Fail unless calling the student's function raises an Exception (e.g. ValueError)."""
@@ -231,6 +310,7 @@ class Checker:
             yield Outcome(FAIL, "%s is not a function" % name, got=describe(func))
             return
         self.last_call = ""
+        self._name, self._hidden, self._hiding = name, 0, ""
         cases = CHECKS[name](self, func)
         try:
             while True:
@@ -255,8 +335,8 @@ class Checker:
         except NotWritten:
             return Outcome(TODO, "%s: not written yet (it raises NotImplementedError)" % name)
         except Failed as e:
-            return Outcome(e.status, self.last_call or name, e.expected, e.got,
-                           e.hint or HINTS.get(name, ""))
+            return Outcome(e.status, e.title or self.last_call or name, e.expected, e.got,
+                           e.hint or EXCEPTION_HINTS.get(e.error) or HINTS.get(name, ""))
         except MemoryError:
             self.out_of_memory = True
             hint = ("Look for a list that grows without end, or one made far too big "

@@ -5,7 +5,7 @@ function ``f`` through ``checker.call``, compares with ``expect_close`` and
 yields a title for every check that passed (see runner.py).
 """
 
-import copy
+import os
 
 from .compare import Failed, describe, expect_close, short
 
@@ -16,8 +16,24 @@ MAGIC_HINT = ("An IDX file starts with a big-endian 32-bit magic number: 2049 (0
               "and raise ValueError if it is not the one you expect.")
 
 
+def _read_good_file(checker, f, path, what, magic):
+    """Call f on a good file; an exception from it fails with a hint naming that file."""
+    name = os.path.basename(path)
+    try:
+        return checker.call(f, path)
+    except Failed as e:
+        if not e.error:
+            raise
+        e.expected = "the contents of %s, %s (magic number %d)" % (name, what, magic)
+        e.hint = ("%s is a good file: %s, whose magic number is %d, and your function raised "
+                  "%s on it. If you compare the magic number, compare it with %d; check the "
+                  "header's other numbers the same way. " % (name, what, magic, e.error, magic)
+                  + MAGIC_HINT)
+        raise
+
+
 def check_read_labels(checker, f):
-    labels = checker.call(f, checker.test_labels_file())
+    labels = _read_good_file(checker, f, checker.test_labels_file(), "a label file", 2049)
     if not isinstance(labels, list):
         raise Failed("a list of 10000 ints", describe(labels),
                      "Return the labels as a list: list(body).")
@@ -32,7 +48,7 @@ def check_read_labels(checker, f):
     yield "read_labels(t10k labels): 10000 labels, the first five are 7 2 1 0 4"
 
     small = checker.write_idx_gz("three-labels.gz", (3,), [3, 1, 4])
-    expect_close([3, 1, 4], checker.call(f, small),
+    expect_close([3, 1, 4], _read_good_file(checker, f, small, "a label file", 2049),
                  hint="Use the count in the header, not a fixed 10000 or 60000.")
     yield "read_labels(a file of 3 labels) == [3, 1, 4]"
 
@@ -45,7 +61,8 @@ def check_read_labels(checker, f):
 def check_read_images(checker, f):
     body = list(range(12))
     tiny = checker.write_idx_gz("two-tiny-images.gz", (2, 2, 3), body)
-    expect_close([[[0, 1, 2], [3, 4, 5]], [[6, 7, 8], [9, 10, 11]]], checker.call(f, tiny),
+    expect_close([[[0, 1, 2], [3, 4, 5]], [[6, 7, 8], [9, 10, 11]]],
+                 _read_good_file(checker, f, tiny, "an image file", 2051),
                  hint="Read the count, rows and columns from the header (three big-endian 32-bit "
                       "ints after the magic number), then cut the pixels row by row: each image is "
                       "a list of `rows` lists of `columns` ints.",
@@ -55,7 +72,7 @@ def check_read_images(checker, f):
     yield "read_images(two 2x3 images with pixels 0..11) gives rows in order"
 
     images, path = checker.first_test_images(5)
-    got = checker.call(f, path)
+    got = _read_good_file(checker, f, path, "an image file", 2051)
     first_rows = got[0][5:8] if isinstance(got, list) and got and isinstance(got[0], list) else got
     expect_close(images[0][5:8], first_rows,
                  hint="Each image should be 28 lists (rows) of 28 ints 0-255.")
@@ -70,14 +87,13 @@ def check_read_images(checker, f):
 
 def check_image_to_vector(checker, f):
     image = [[0, 255, 51], [102, 0, 255]]
-    original = copy.deepcopy(image)
     expect_close([0.0, 1.0, 0.2, 0.4, 0.0, 1.0], checker.call(f, image),
                  hint="Go through the rows in order and divide every pixel by 255.",
                  diagnoses=[([0.0, 0.4, 1.0, 0.0, 0.2, 1.0],
-                             "You went column by column; go row by row (the top row first).")])
-    if image != original:
-        raise Failed("the image unchanged", "your function changed its argument",
-                     "Build a new list instead of changing the image.")
+                             "You went column by column; go row by row (the top row first)."),
+                            ([0, 1, 0, 0, 0, 1],
+                             "// is integer (floor) division: 51 // 255 is 0. Divide with /: "
+                             "pixel / 255 is a float between 0 and 1.")])
     yield "image_to_vector([[0, 255, 51], [102, 0, 255]]) == [0.0, 1.0, 0.2, 0.4, 0.0, 1.0]"
 
     images, _ = checker.first_test_images(1)

@@ -2,11 +2,13 @@
 
 Every function of this step gets small cases worked out by hand; a known
 wrong answer (v - u for u - v, a transposed product) gets its own hint.
+Some cases are hidden (HIDDEN_MATVEC): the report says whether they passed, and the
+hint when not, never their input.
 """
 
 import copy
 
-from .compare import Failed, expect_close, short
+from .compare import expect_close, short
 
 TITLE = "vectors and matrices on plain lists"
 
@@ -14,18 +16,25 @@ TITLE = "vectors and matrices on plain lists"
 def cases(checker, f, name, examples, hint, diagnoses_for=None):
     """Run (args, expected) examples; yield a title per example that passed.
 
-    Also fails if the function changed its arguments. Used by steps 2 and 3.
+    The student's function gets copies of the arguments (the checker fails it
+    if it changes them). Used by steps 2 and 3.
     """
     for args, expected in examples:
-        before = copy.deepcopy(list(args))
-        call_args = copy.deepcopy(list(args))
-        got = checker.call(f, *call_args)
+        got = checker.call(f, *copy.deepcopy(list(args)))
         diagnoses = diagnoses_for(*args) if diagnoses_for else ()
         expect_close(expected, got, hint=hint, diagnoses=diagnoses)
-        if call_args != before:
-            raise Failed("the arguments unchanged", "%s changed its arguments" % name,
-                         "Return a new list; do not change the lists you were given.")
         yield "%s(%s) == %s" % (name, ", ".join(short(a) for a in args), short(expected))
+
+
+def hidden_cases(checker, f, examples, hint, diagnoses_for=None):
+    """As ``cases``, for hidden examples: ``hint`` and the diagnoses' hints must not
+    quote the input or the answer, since they are shown."""
+    for args, expected in examples:
+        with checker.hidden() as title:
+            got = checker.call(f, *copy.deepcopy(list(args)))
+            diagnoses = diagnoses_for(*args) if diagnoses_for else ()
+            expect_close(expected, got, hint=hint, diagnoses=diagnoses)
+        yield title
 
 
 def check_add(checker, f):
@@ -55,6 +64,11 @@ TRANSPOSED_MATVEC = ("You computed m^T v (the transpose): entry i of m v is dot(
                      "row i of m times v, so the result has one entry per ROW of m.")
 
 
+# A 3 x 4 matrix of floats of both signs: m v has 3 entries.
+HIDDEN_MATVEC = [(([[0.5, -1.25, 2.0, 0.0], [1.5, 0.25, -0.5, 3.0], [-2.0, 1.0, 1.0, -1.0]],
+                   [2.0, -1.0, 0.5, 1.5]), [3.25, 7.0, -6.0])]
+
+
 def check_matvec(checker, f):
     yield from cases(checker, f, "matvec", [(([[1, 2], [3, 4]], [1, 1]), [3, 7])],
                      "Entry i of m v is the dot product of row m[i] with v.",
@@ -63,6 +77,9 @@ def check_matvec(checker, f):
     yield from cases(checker, f, "matvec", [(([[1, 2, 3], [4, 5, 6]], [1, 0, -1]), [-2, -2])],
                      "A 2x3 matrix times a vector of 3 gives a vector of 2: one entry per row. "
                      + TRANSPOSED_MATVEC)
+    yield from hidden_cases(checker, f, HIDDEN_MATVEC,
+                            "m v has one entry per ROW of m, entry i being dot(m[i], v), for "
+                            "any numbers (floats of both signs) and any shape (rows, cols).")
 
 
 def check_transpose(checker, f):

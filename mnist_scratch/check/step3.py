@@ -11,19 +11,38 @@ import math
 
 from ..network import Network
 from ..training import evaluate, update_mini_batch
-from .compare import expect_close, expect_pair, short
-from .step2 import cases
+from .compare import Failed, expect_close, expect_pair, short
+from .step2 import cases, hidden_cases
 
 TITLE = "a single-layer network: predict, cost, accuracy, one gradient step"
+
+
+OVERFLOW_NEGATIVE = ("math.exp(-z) overflows for z below about -709: math.exp(1000) is too "
+                     "big for a float, so 1 / (1 + math.exp(-z)) raises OverflowError at z = "
+                     "-1000. For negative z use the equal form e^z / (1 + e^z) (multiply top "
+                     "and bottom by e^z): then math.exp only ever sees z <= 0.")
+OVERFLOW_POSITIVE = ("math.exp(z) overflows for z above about 709, so e^z / (1 + e^z) raises "
+                     "OverflowError at z = 1000. Use that form for negative z only, and "
+                     "1 / (1 + e^(-z)) for z >= 0: then math.exp only ever sees numbers <= 0.")
+
+
+def _sigmoid_far_out(checker, f, z, expected, overflow_hint):
+    try:
+        got = checker.call(f, z)
+    except Failed as e:
+        if e.error == "OverflowError":
+            e.hint = overflow_hint
+        raise
+    expect_close(expected, got, hint="sigma(%g) is %g (to double precision)." % (z, expected))
+    return "sigmoid(%r) == %r without an OverflowError" % (z, expected)
 
 
 def check_sigmoid(checker, f):
     yield from cases(checker, f, "sigmoid", [((0,), 0.5), ((2.0,), 1 / (1 + math.exp(-2.0))),
                                              ((-1.0,), 1 / (1 + math.exp(1.0)))],
                      "sigma(z) = 1 / (1 + e^(-z)); use math.exp.")
-    got = checker.call(f, -1000.0)
-    expect_close(0.0, got, hint="sigma(-1000) is 0.0 (to double precision).")
-    yield "sigmoid(-1000.0) == 0.0 without an OverflowError"
+    yield _sigmoid_far_out(checker, f, -1000.0, 0.0, OVERFLOW_NEGATIVE)
+    yield _sigmoid_far_out(checker, f, 1000.0, 1.0, OVERFLOW_POSITIVE)
 
 
 def check_mean_square_error(checker, f):
@@ -34,11 +53,53 @@ def check_mean_square_error(checker, f):
                                 "You returned the sum; divide by the number of entries.")])
 
 
+ARGMAX_HINT = ("Return the INDEX of the largest entry (the first one if there is a tie), "
+               "not the entry itself.")
+TIE = ("On a tie return the FIRST index of the largest entry: compare with >, not >=, so a "
+       "later entry that is only equal does not replace it.")
+MISSES_LAST = ("The largest entry is the LAST one, and your answer is the index of the largest "
+               "of the others: your loop stops one entry early. range(len(v)) visits every "
+               "index; range(len(v) - 1) misses the last one.")
+BEST_FROM_ZERO = ("Every entry is negative here, and your answer is where you started: did you "
+                  "start the best value at 0? No entry beats 0 when all are below it. Start "
+                  "from the first entry instead: best = 0 (an index), then compare v[i] > "
+                  "v[best].")
+RETURNED_ENTRY = "You returned the largest entry itself; return its INDEX."
+BY_SIZE = ("You picked the entry furthest from 0 (abs); argmax wants the largest value, and "
+           "-5 is smaller than 1.")
+
+# Cases you could work out by hand: the largest entry last, every entry negative.
+ARGMAX_CASES = [(([6, 2, 7, 10, 5],), 3), (([1, 3, 3],), 1), (([-2.5],), 0),
+                (([2, 7, 1, 8],), 3), (([-2.0, -0.5, -3.0],), 1)]
+# A network's ten outputs, three of them within 0.002 of each other (the largest
+# the last); twelve negative entries whose largest comes twice.
+HIDDEN_ARGMAX = [(([0.0412, 0.912, 0.0089, 0.9134, 0.3305, 0.0007, 0.1216, 0.0551, 0.2718,
+                    0.9138],), 9),
+                 (([-4.5, -0.75, -3.0, -9.25, -1.5, -6.0, -2.25, -0.5, -8.0, -0.5, -7.75,
+                    -1.0],), 7)]
+
+
+def _argmax_diagnoses(v):
+    """(wrong answer, hint) for the argmax mistakes: the hints never quote v."""
+    top = max(v)
+    first = v.index(top)
+    diagnoses = []
+    if v.count(top) > 1:
+        diagnoses.append((len(v) - 1 - v[::-1].index(top), TIE))
+    if first == len(v) - 1 and len(v) > 1:
+        diagnoses.append((v.index(max(v[:-1])), MISSES_LAST))
+    if top < 0 and first != 0:
+        diagnoses += [(0, BEST_FROM_ZERO), (None, BEST_FROM_ZERO), (-1, BEST_FROM_ZERO)]
+    by_size = max(range(len(v)), key=lambda i: abs(v[i]))
+    if by_size != first:
+        diagnoses.append((by_size, BY_SIZE))
+    diagnoses.append((top, RETURNED_ENTRY))
+    return diagnoses
+
+
 def check_argmax(checker, f):
-    return cases(checker, f, "argmax", [(([6, 2, 7, 10, 5],), 3), (([1, 3, 3],), 1),
-                                        (([-2.5],), 0)],
-                 "Return the INDEX of the largest entry (the first one if there is a tie), "
-                 "not the entry itself.")
+    yield from cases(checker, f, "argmax", ARGMAX_CASES, ARGMAX_HINT, _argmax_diagnoses)
+    yield from hidden_cases(checker, f, HIDDEN_ARGMAX, ARGMAX_HINT, _argmax_diagnoses)
 
 
 def check_one_hot(checker, f):
@@ -109,6 +170,12 @@ def check_evaluate(checker, f):
         result.cost, result.accuracy)
 
 
+NOTHING_MOVED = ("Nothing moved. Did you write eta // m (or eta // len(mini_batch))? // is "
+                 "integer (floor) division: 3.0 // 10 is 0.0, so every step is zero. Write "
+                 "eta / m. Otherwise, check that you subtract the step from every weight and "
+                 "bias and return the new lists.")
+
+
 def _library_step(sizes, seed, batch, eta):
     net = Network(sizes, seed=seed)
     weights, biases = copy.deepcopy(net.weights), copy.deepcopy(net.biases)
@@ -147,6 +214,10 @@ def check_gradient_step(checker, f, name, sizes, seed, single_layer=False):
                          "the error a - y." % (before, after))
     except Exception:  # parameters of the wrong shape: the comparison below says so
         pass
+    if got_w == weights and got_b == biases:
+        raise Failed("the weights and biases moved by one step", "nothing moved: the weights "
+                     "and biases you returned are exactly the ones you were given",
+                     NOTHING_MOVED)
     m = len(batch)
     # Forgetting to divide by m makes the step m times too big: w + m (new_w - w).
     undivided_w = [[[wv + (nv - wv) * m for wv, nv in zip(rw, rn)] for rw, rn in zip(lw, ln)]

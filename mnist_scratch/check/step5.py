@@ -1,16 +1,24 @@
 """Checks of step 5: the multilayer network and mini-batch SGD on MNIST.
 
-``learn`` trains the student's network on 1,000 real training images and
-scores it with the library on 500 validation images; it has the longest time
-limit of all the checks.
+``create_batches`` is checked on numbered examples. ``learn`` is checked on
+small made-up examples first: the same seed must give the same network, bit
+for bit, and another seed another one. With one mini-batch of every example
+each epoch is one step of the library's update_mini_batch, whatever the
+order of the random draws: so one epoch must be one such step from the
+network learn starts from (what it returns with eta = 0), and two epochs one
+more. Any way of drawing the first weights passes. Then it trains on 1,000
+real training images and is scored with the library on 500 validation
+images; it has the longest time limit of all the checks. Some cases are
+hidden (HIDDEN_BATCHES, HIDDEN_SIZES).
 """
 
 import copy
+import math
 import random
 
 from ..network import Network
-from ..training import evaluate
-from .compare import Failed, describe, expect_pair
+from ..training import evaluate, update_mini_batch
+from .compare import Failed, describe, expect_close, expect_pair
 from .step3 import check_gradient_step
 
 TITLE = "the multilayer network and mini-batch SGD on MNIST"
@@ -18,47 +26,62 @@ TITLE = "the multilayer network and mini-batch SGD on MNIST"
 LEARN_TRAINING, LEARN_VALIDATION, LEARN_THRESHOLD = 1000, 500, 0.5
 
 
-def _batch_sizes_hint(n, total):
+def _batch_sizes_hint(n, total, hidden=False):
     if total < n:
-        return ("%d of the %d examples are missing: the last, smaller batch was dropped or cut "
-                "short. Use range(0, len(data), m) and slices shuffled[k:k + m]." % (n - total, n))
+        missing = ("Some examples are missing" if hidden else
+                   "%d of the %d examples are missing" % (n - total, n))
+        return ("%s: the last, smaller batch was dropped or cut short. Use range(0, len(data), "
+                "m) and slices shuffled[k:k + m]." % missing)
     if total > n:
         return "Some examples are in two batches: slice shuffled[k:k + m], not k:k + m + 1."
     return "Cut the shuffled list into consecutive slices of m: shuffled[k:k + m]."
 
 
+BATCH_CASES = [(23, 5), (20, 5), (7, 10)]
+HIDDEN_BATCHES = [(31, 4), (6, 1)]
+
+
+def _batches_case(checker, f, n, m, hidden=False):
+    """create_batches on n numbered examples in batches of m; fails unless right."""
+    data = [([float(i)], i % 10) for i in range(n)]
+    batches = checker.call(f, data, m, random.Random(1))
+    if not isinstance(batches, list) or not all(isinstance(b, list) for b in batches):
+        raise Failed("a list of lists", describe(batches), "Return a list of mini-batches, "
+                     "each a list of examples.", public_got=describe(batches, top=False))
+    sizes = [len(b) for b in batches]
+    expected_sizes = [m] * (n // m) + ([n % m] if n % m else [])
+    try:
+        seen = sorted(x[0][0] for b in batches for x in b)
+    except (TypeError, IndexError, KeyError):
+        item = next(x for b in batches for x in b)
+        hint = ("Put the examples in the batches, not their positions: shuffled[k:k + m] "
+                "is a list of (x, label) pairs." if isinstance(item, int) else
+                "Keep each example whole: an (x, label) pair, exactly as it is in data.")
+        raise Failed("batches of the examples themselves, (x, label) pairs",
+                     "batches holding %s" % describe(item), hint,
+                     public_got="batches that do not hold the examples themselves") from None
+    if sizes != expected_sizes:
+        raise Failed("%d batches of sizes %s (all %d examples)"
+                     % (len(expected_sizes), expected_sizes, n),
+                     "%d batches of sizes %s (%d examples)" % (len(sizes), sizes, sum(sizes)),
+                     _batch_sizes_hint(n, sum(sizes), hidden),
+                     public_got="batches of the wrong sizes")
+    if seen != [float(i) for i in range(n)]:
+        raise Failed("every example exactly once", "some repeated, some missing",
+                     "Shuffle, then slice; do not draw examples at random with replacement.",
+                     public_got="some examples repeated, some missing")
+    return expected_sizes
+
+
 def check_create_batches(checker, f):
-    for n, m in ((23, 5), (20, 5), (7, 10)):
-        data = [([float(i)], i % 10) for i in range(n)]
-        before = copy.deepcopy(data)
-        batches = checker.call(f, data, m, random.Random(1))
-        if data != before:
-            raise Failed("the data unchanged", "your function changed (or shuffled) the list it "
-                         "was given", "Shuffle a copy: shuffled = list(data); rng.shuffle(shuffled).")
-        if not isinstance(batches, list) or not all(isinstance(b, list) for b in batches):
-            raise Failed("a list of lists", describe(batches), "Return a list of mini-batches, "
-                         "each a list of examples.")
-        sizes = [len(b) for b in batches]
-        expected_sizes = [m] * (n // m) + ([n % m] if n % m else [])
-        try:
-            seen = sorted(x[0][0] for b in batches for x in b)
-        except (TypeError, IndexError, KeyError):
-            item = next(x for b in batches for x in b)
-            hint = ("Put the examples in the batches, not their positions: shuffled[k:k + m] "
-                    "is a list of (x, label) pairs." if isinstance(item, int) else
-                    "Keep each example whole: an (x, label) pair, exactly as it is in data.")
-            raise Failed("batches of the examples themselves, (x, label) pairs",
-                         "batches holding %s" % describe(item), hint) from None
-        if sizes != expected_sizes:
-            raise Failed("%d batches of sizes %s (all %d examples)"
-                         % (len(expected_sizes), expected_sizes, n),
-                         "%d batches of sizes %s (%d examples)" % (len(sizes), sizes, sum(sizes)),
-                         _batch_sizes_hint(n, sum(sizes)))
-        if seen != [float(i) for i in range(n)]:
-            raise Failed("every example exactly once", "some repeated, some missing",
-                         "Shuffle, then slice; do not draw examples at random with replacement.")
+    for n, m in BATCH_CASES:
+        sizes = _batches_case(checker, f, n, m)
         yield "create_batches(%d examples, m=%d) gives batches of sizes %s, every example once" % (
-            n, m, expected_sizes)
+            n, m, sizes)
+    for n, m in HIDDEN_BATCHES:
+        with checker.hidden() as title:
+            _batches_case(checker, f, n, m, hidden=True)
+        yield title
     data = [([float(i)], i % 10) for i in range(50)]
     first = checker.call(f, data, 10, random.Random(5))
     second = checker.call(f, data, 10, random.Random(5))
@@ -75,20 +98,165 @@ def check_update_mini_batch(checker, f):
     return check_gradient_step(checker, f, "update_mini_batch", [784, 16, 10], seed=4)
 
 
+# ------------------------------------------------------------------ learn
+
+ETA = 3.0
+TINY_SIZES = [8, 6, 10]
+TINY_EXAMPLES = 30
+# The hidden case: a network with two hidden layers.
+HIDDEN_SIZES = [8, 7, 5, 10]
+
+SHAPES_HINT = ("weights[i] (the book's w^(i+2)) is sizes[i+1] rows of sizes[i] numbers and "
+               "biases[i] has sizes[i+1] numbers: one pair for each two consecutive layers, "
+               "for n_in, n_out in zip(sizes[:-1], sizes[1:]). Build them from sizes, for any "
+               "number of layers.")
+NOT_FINITE = ("Training blew up (a weight became nan or infinite), or something other than a "
+              "number ended up in the lists. Check the step: w - (eta / m) * sum of nabla_w.")
+SAME_SEED = ("Make ONE rng = random.Random(seed) at the start of learn and use it for "
+             "everything random: the first weights and biases (rng.gauss) and the batches of "
+             "every epoch (create_batches(..., rng)). random.Random() without the seed starts "
+             "from the clock, so no two runs are alike.")
+IGNORES_SEED = ("learn gave the same network for two different seeds: it does not use its "
+                "seed. Make the rng from it: rng = random.Random(seed).")
+EPOCH_HINT = ("With one mini-batch holding every example, an epoch is exactly one "
+              "update_mini_batch step on all of them, so one more epoch is one more such step "
+              "from where the last epoch ended. Start each epoch from the weights the last "
+              "one returned, and run exactly `epochs` epochs: for epoch in range(epochs).")
+EPOCHS_IGNORED = ("One more epoch returned exactly the same network: the extra epoch changed "
+                  "nothing. Does your loop run `epochs` times, for epoch in range(epochs), each "
+                  "time over every mini-batch? (If nothing moves at all, look for eta // m: "
+                  "integer division makes the step 0.)")
+ONE_EPOCH_SHORT = ("learn with one epoch returned the network it starts from: your loop runs "
+                   "one epoch too few. for epoch in range(epochs) runs exactly `epochs` times; "
+                   "range(epochs - 1) and range(1, epochs) run one less.")
+NOTHING_MOVED = ("Nothing moved in any epoch: learn returned the network it starts from. Did "
+                 "you write eta // m? // is integer (floor) division: 3.0 // 10 is 0.0, so "
+                 "every step is zero. Write eta / m.")
+ONE_EPOCH_TOO_MANY = ("Your learn ran one epoch too many: for epoch in range(epochs) runs "
+                      "exactly `epochs` times; range(epochs + 1) and range(0, epochs + 1) "
+                      "one more.")
+
+
+def tiny_data(n=TINY_EXAMPLES):
+    """n small examples: 8 inputs in [0, 1] each, labels 0-9 in turn (the same every run)."""
+    rng = random.Random(55)
+    return [([round(rng.random(), 3) for _ in range(TINY_SIZES[0])], i % 10) for i in range(n)]
+
+
+def _shapes(weights, biases):
+    """The shapes of weights and biases as text, or None if they are not lists of numbers."""
+    try:
+        matrices = [(len(w), len(w[0])) for w in weights]
+        if any(len(row) != cols for w, (_, cols) in zip(weights, matrices) for row in w):
+            return None
+        return "weights shaped %s, biases %s" % (matrices, [len(b) for b in biases])
+    except (TypeError, IndexError, KeyError):
+        return None
+
+
+def _numbers(weights, biases):
+    """Every weight and bias, in order."""
+    return [v for w in weights for row in w for v in row] + [v for b in biases for v in b]
+
+
+def _parameters(got, sizes):
+    """The (weights, biases) learn returned; Failed unless shaped by sizes and finite."""
+    weights, biases = expect_pair(got, "(weights, biases)",
+                                  "Return the trained parameters: return weights, biases.")
+    expected = _shapes([[[0.0] * a] * b for a, b in zip(sizes, sizes[1:])],
+                       [[0.0] * b for b in sizes[1:]])
+    shapes = _shapes(weights, biases)
+    if shapes != expected:
+        raise Failed(expected, shapes or describe(weights), SHAPES_HINT,
+                     public_got="weights or biases of the wrong shapes")
+    if not all(type(v) in (int, float) and math.isfinite(v) for v in _numbers(weights, biases)):
+        raise Failed("finite numbers", "weights or biases that are not all finite numbers",
+                     NOT_FINITE, public_got="weights or biases that are not all finite numbers")
+    return weights, biases
+
+
+def _learn(checker, f, data, sizes, epochs, m, seed, eta=ETA):
+    return _parameters(checker.call(f, data, list(sizes), epochs, m, eta, seed), sizes)
+
+
+def _starting_network(checker, f, data, sizes, m, seed):
+    """The network learn starts from: what it returns with eta = 0 (every step is zero);
+    None if it does not take eta = 0."""
+    try:
+        return _learn(checker, f, data, sizes, 1, m, seed, eta=0.0)
+    except Failed:
+        return None
+
+
+def _library_epoch(weights, biases, data, eta):
+    """One update_mini_batch step of the library on all of data."""
+    net = Network.from_parameters(copy.deepcopy(weights), copy.deepcopy(biases))
+    update_mini_batch(net, data, eta)
+    return net.weights, net.biases
+
+
+def _epochs_case(checker, f, data, sizes, m, seed):
+    """With m >= len(data), one batch per epoch: learn with 1 epoch == one library step from
+    the network learn starts from, and 2 epochs == 1 epoch plus one more step."""
+    w1, b1 = _learn(checker, f, data, sizes, 1, m, seed)
+    one_epoch = checker.last_call
+    w2, b2 = _learn(checker, f, data, sizes, 2, m, seed)
+    start = _starting_network(checker, f, data, sizes, m, seed)
+    if start is not None:
+        if list(start) == [w1, b1]:
+            raise Failed("a network trained for one epoch", "the network learn starts from "
+                         "(what it returns with eta = 0)",
+                         NOTHING_MOVED if [w2, b2] == [w1, b1] else ONE_EPOCH_SHORT,
+                         title=one_epoch, public_got="the network learn starts from")
+        first_w, first_b = _library_epoch(start[0], start[1], data, ETA)
+        second_w, second_b = _library_epoch(first_w, first_b, data, ETA)
+        try:
+            expect_close(first_b, b1, tol=1e-9, hint=EPOCH_HINT,
+                         diagnoses=[(second_b, ONE_EPOCH_TOO_MANY)])
+            expect_close(first_w, w1, tol=1e-9, hint=EPOCH_HINT,
+                         diagnoses=[(second_w, ONE_EPOCH_TOO_MANY)])
+        except Failed as e:
+            e.title = one_epoch
+            raise
+    new_w, new_b = _library_epoch(w1, b1, data, ETA)
+    more_w, more_b = _library_epoch(new_w, new_b, data, ETA)
+    expect_close(new_b, b2, tol=1e-9, hint=EPOCH_HINT,
+                 diagnoses=[(b1, EPOCHS_IGNORED), (more_b, ONE_EPOCH_TOO_MANY)])
+    expect_close(new_w, w2, tol=1e-9, hint=EPOCH_HINT,
+                 diagnoses=[(w1, EPOCHS_IGNORED), (more_w, ONE_EPOCH_TOO_MANY)])
+
+
 def check_learn(checker, f):
+    data = tiny_data()
+    what = "learn(%d small examples, %s, 2 epochs, m=7, eta=3.0" % (len(data), TINY_SIZES)
+    w, b = _learn(checker, f, data, TINY_SIZES, 2, 7, 3)
+    if [w, b] != list(_learn(checker, f, data, TINY_SIZES, 2, 7, 3)):
+        raise Failed("the same weights and biases from the same seed, bit for bit",
+                     "different ones from two calls with seed 3", SAME_SEED,
+                     public_got="different ones from two calls with the same seed")
+    yield "%s, seed=3) twice gives the same network, bit for bit" % what
+    if [w, b] == list(_learn(checker, f, data, TINY_SIZES, 2, 7, 4)):
+        raise Failed("another network from another seed", "the same network from seeds 3 and 4",
+                     IGNORES_SEED, public_got="the same network from two seeds")
+    yield "%s, seed=4) gives another network than seed 3" % what
+
+    _epochs_case(checker, f, data, TINY_SIZES, len(data) + 10, 3)
+    yield ("learn(%d small examples, %s, m=%d: one batch of all of them): each epoch is one "
+           "more update_mini_batch step" % (len(data), TINY_SIZES, len(data) + 10))
+    with checker.hidden() as title:
+        _epochs_case(checker, f, data, HIDDEN_SIZES, len(data), 6)
+    yield title
+
     training = checker.examples("train", LEARN_TRAINING)
     validation = checker.examples("validation", LEARN_VALIDATION)
-    weights, biases = expect_pair(checker.call(f, training, [784, 30, 10], 1, 10, 3.0, 1),
-                                  "(weights, biases)",
-                                  "Return the trained parameters: return weights, biases.")
+    weights, biases = _parameters(checker.call(f, training, [784, 30, 10], 1, 10, ETA, 1),
+                                  [784, 30, 10])
     try:
         net = Network.from_parameters(weights, biases)
         result = evaluate(net, validation)
     except Exception as e:
         raise Failed("weights shaped [(30, 784), (10, 30)], biases [30, 10]",
-                     "parameters the library cannot use (%s)" % e,
-                     "weights[i] is w^(i+2) (the book numbers the input layer 1): one row per "
-                     "neuron of layer i+2, one column per neuron of layer i+1.") from None
+                     "parameters the library cannot use (%s)" % e, SHAPES_HINT) from None
     if result.accuracy < LEARN_THRESHOLD:
         raise Failed("at least %.0f%% on %d validation images (the library gets about 71%%)"
                      % (100 * LEARN_THRESHOLD, LEARN_VALIDATION),

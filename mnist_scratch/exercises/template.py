@@ -2,16 +2,21 @@
 
 Fill in one step at a time, then check it:
 
-    python -m mnist_scratch.check 1 my_steps.py        # or 2 to 5, 8 to 10, all
+    python -m mnist_scratch.check 1 my_steps.py        # or 2 to 10, all
     python -m mnist_scratch.check 3 my_steps.py --only argmax
 
 Every function below raises NotImplementedError until you write it; the
 checker reports those as TODO. Keep the names and the arguments: the checker
-calls them. Use only the standard library (no numpy): the point is to see
-every multiplication. The notebooks (notebooks/01_... to 10_...) explain each
-step; when stuck, read the library's version of the same idea only after you
-have tried (mnist_scratch/idx.py, linalg.py, network.py, training.py,
-costs.py, activations.py, preprocess.py). Steps 6 and 7 have no functions.
+calls them. Never change an argument (build and return new lists); never use
+the random module's own functions (use the rng you are given, or
+random.Random(seed)); write each function yourself: one that only calls
+mnist_scratch's version fails. Some checks are hidden: you see whether they
+passed, and a hint, but not their input. Use only the standard library (no numpy): the point is to see
+every multiplication. Step 6 draws pictures with matplotlib. The notebooks
+(notebooks/01_... to 10_...) explain each step; when stuck, read the
+library's version of the same idea only after you have tried
+(mnist_scratch/idx.py, linalg.py, network.py, training.py, costs.py,
+activations.py, visualize_figures.py, formats.py, preprocess.py).
 
 Conventions (the same as the library's):
     A vector is a list of floats; a matrix is a list of rows.
@@ -26,6 +31,8 @@ Conventions (the same as the library's):
 """
 
 import gzip
+import io
+import json
 import math
 import random
 import struct
@@ -296,6 +303,107 @@ def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
         (weights, biases) after training.
     """
     raise NotImplementedError("step 5: write learn")
+
+
+# ---------------------------------------------------------------- step 6
+# Pictures of your network, drawn with matplotlib (pip install matplotlib pillow).
+# Import it INSIDE each function (import matplotlib.pyplot as plt), so that your
+# other steps still run on a Python without it. Save each picture at path
+# (fig.savefig(path, dpi=150)), at least 300 pixels wide for a projector.
+
+def weights_to_image(row):
+    """784 numbers (an image x, or one neuron's weights) as 28 rows of 28 floats.
+
+    Row k of the picture is row[28 * k:28 * k + 28].
+    """
+    raise NotImplementedError("step 6: write weights_to_image")
+
+
+def plot_images(images, labels, path, guesses=None):
+    """A grid of digits, one tile per image, at most 10 tiles a row.
+
+    Args:
+        images: list of n vectors of 784 floats in [0, 1] (draw them in gray).
+        labels: list of n ints; each tile is titled with its label.
+        path: the .png file to save.
+        guesses: None, or list of n ints, the network's digit for each image:
+            mark in red each tile whose guess differs from its label (e.g. a
+            red title "7 -> 2" and a red frame), and nothing else.
+
+    Returns the matplotlib Figure.
+    """
+    raise NotImplementedError("step 6: write plot_images")
+
+
+def plot_weights(weights, path):
+    """The weights into each hidden neuron, one 28 x 28 tile per neuron.
+
+    Args:
+        weights: a network's list of matrices; weights[0] has one row of 784
+            weights per hidden neuron: one tile per row.
+        path: the .png file to save.
+
+    Draw every tile on ONE colour scale centred at 0, with a diverging map:
+    imshow(..., cmap="RdBu_r", vmin=-limit, vmax=limit), limit the largest
+    |weight| of weights[0]. Then white is 0, red > 0, blue < 0, everywhere.
+    Returns the matplotlib Figure.
+    """
+    raise NotImplementedError("step 6: write plot_weights")
+
+
+def plot_history(costs, accuracies, path):
+    """Learning curves: two panels, the cost and the accuracy per epoch.
+
+    Args:
+        costs: list of floats, one per epoch.
+        accuracies: list of floats in [0, 1], one per epoch (or draw them in %).
+        path: the .png file to save.
+
+    One line of len(costs) points per panel; a title or y label on each panel
+    says what it shows, and the x axis is the epoch. Returns the Figure.
+    """
+    raise NotImplementedError("step 6: write plot_history")
+
+
+def make_gif(frames, path, seconds_per_frame=0.5):
+    """OPTIONAL: an animated GIF of the weights as the network learns.
+
+    Args:
+        frames: list of snapshots of weights[0] taken during training, each a
+            matrix of one row of 784 weights per hidden neuron.
+        path: the .gif file to save.
+        seconds_per_frame: how long each frame shows.
+
+    One frame per snapshot, all on one colour scale: draw each (as in
+    plot_weights), save it into io.BytesIO() and open it with PIL.Image.open,
+    then pictures[0].save(path, save_all=True, append_images=pictures[1:],
+    duration=milliseconds, loop=0). Returns path.
+    """
+    raise NotImplementedError("step 6: write make_gif (optional)")
+
+
+# ---------------------------------------------------------------- step 7
+# Saving your network as JSON in the library's format (mnist_scratch/formats.py),
+# so that the library's Network.load reads your file and you read the library's:
+#   {"format": "mnist_scratch.network", "version": 2, "sizes": [784, 30, 10],
+#    "cost": "quadratic", "activations": ["sigmoid", "sigmoid"],
+#    "weights": weights, "biases": biases}
+
+def save_network(weights, biases, path):
+    """Write the network (weights[i]: sizes[i+1] rows of sizes[i] floats) as JSON at path.
+
+    Write it with json.dump, which keeps every digit of every float: loading
+    the file gives back exactly the same numbers. Do not change the lists.
+    """
+    raise NotImplementedError("step 7: write save_network")
+
+
+def load_network(path):
+    """Read a network saved by save_network or by the library's Network.save.
+
+    Returns (weights, biases): the lists exactly as they are in the file.
+    """
+    raise NotImplementedError("step 7: write load_network")
 
 
 # ---------------------------------------------------------------- step 8

@@ -5,6 +5,8 @@ way a student would write them, instead of importing mnist_scratch.
 """
 
 import gzip
+import io
+import json
 import math
 import random
 import struct
@@ -232,3 +234,128 @@ def centre_of_mass(grid):
     if mass == 0:
         raise ValueError("no ink")
     return row_sum / mass, col_sum / mass
+
+
+# Step 6 draws with matplotlib: it is imported inside the functions, so that the
+# other steps work on a Python without it.
+
+def weights_to_image(row):
+    return [row[28 * k:28 * k + 28] for k in range(28)]
+
+
+def _grid(count):
+    """(rows, columns) of a grid of count tiles, at most 10 a row."""
+    columns = min(10, count)
+    return (count + columns - 1) // columns, columns
+
+
+def plot_images(images, labels, path, guesses=None):
+    import matplotlib.pyplot as plt
+
+    rows, columns = _grid(len(images))
+    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.6 * rows), squeeze=False,
+                             layout="constrained")
+    for ax in axes.flat[len(images):]:
+        ax.axis("off")   # the empty places of the last row
+    for i, ax in enumerate(axes.flat[:len(images)]):
+        ax.imshow(weights_to_image(images[i]), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if guesses is None:
+            ax.set_title("label %d" % labels[i], fontsize=11)
+        elif guesses[i] == labels[i]:
+            ax.set_title("label %d\nguess %d" % (labels[i], guesses[i]), fontsize=11)
+        else:   # a wrong guess: a red title and a thick red frame
+            ax.set_title("label %d\nguess %d" % (labels[i], guesses[i]), fontsize=11,
+                         color="red")
+            for spine in ax.spines.values():
+                spine.set_color("red")
+                spine.set_linewidth(3)
+    fig.savefig(path, dpi=150)
+    return fig
+
+
+def _weight_figure(rows_of_weights, limit, title=None):
+    """Each neuron's 784 weights as a 28 x 28 tile, on one colour scale [-limit, limit]."""
+    import matplotlib.pyplot as plt
+
+    clipped = max(abs(w) for row in rows_of_weights for w in row) > limit
+
+    rows, columns = _grid(len(rows_of_weights))
+    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns + 1.2, 1.5 * rows + 0.8),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.axis("off")
+    for j, row in enumerate(rows_of_weights):
+        ax = axes.flat[j]
+        shown = ax.imshow(weights_to_image(row), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title("neuron %d" % j, fontsize=10)
+    fig.colorbar(shown, ax=axes, shrink=0.9, extend="both" if clipped else "neither",
+                 label="weight (blue < 0 < red)")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_weights(weights, path):
+    first = weights[0]
+    # The scale's end: 99.5% of the weights are smaller. The few larger ones get the
+    # end colour, and the rest are not all washed out to white by one big weight.
+    sizes = sorted(abs(w) for row in first for w in row)
+    limit = sizes[int(0.995 * (len(sizes) - 1))]
+    fig = _weight_figure(first, limit, "The weights into each hidden neuron")
+    fig.savefig(path, dpi=150)
+    return fig
+
+
+def plot_history(costs, accuracies, path):
+    import matplotlib.pyplot as plt
+
+    epochs = list(range(1, len(costs) + 1))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    left.plot(epochs, costs, "o-", color="tab:blue")
+    left.set_title("cost per epoch")
+    left.set_ylabel("mean cost")
+    right.plot(epochs, [100 * a for a in accuracies], "o-", color="tab:green")
+    right.set_title("accuracy per epoch")
+    right.set_ylabel("% of the images right")
+    for ax in (left, right):
+        ax.set_xlabel("epoch")
+        if len(epochs) <= 15:
+            ax.set_xticks(epochs)   # one tick per epoch
+        ax.grid(alpha=0.3)
+    fig.savefig(path, dpi=150)
+    return fig
+
+
+def make_gif(frames, path, seconds_per_frame=0.5):
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    # One colour scale for every frame, so that a colour means the same weight throughout.
+    limit = max(abs(w) for weights in frames for row in weights for w in row)
+    pictures = []
+    for k, weights in enumerate(frames):
+        fig = _weight_figure(weights, limit, "snapshot %d of %d" % (k + 1, len(frames)))
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        plt.close(fig)
+        pictures.append(Image.open(buffer).convert("RGB"))
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], loop=0,
+                     duration=round(1000 * seconds_per_frame))
+    return path
+
+
+def save_network(weights, biases, path):
+    sizes = [len(weights[0][0])] + [len(w) for w in weights]
+    data = {"format": "mnist_scratch.network", "version": 2, "sizes": sizes,
+            "cost": "quadratic", "activations": ["sigmoid"] * len(weights),
+            "weights": weights, "biases": biases}
+    with open(path, "w") as f:
+        json.dump(data, f)   # json writes every float with all its digits
+
+
+def load_network(path):
+    with open(path) as f:
+        data = json.load(f)
+    return data["weights"], data["biases"]

@@ -1,0 +1,19 @@
+"""Typical mistake (step 5): learn seeds and uses the random module's shared generator
+(random.seed, random.gauss, and the module itself as create_batches' rng)."""
+
+import math
+import random
+
+from correct import *  # noqa: F401,F403  everything else is right
+from correct import create_batches, update_mini_batch
+
+
+def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
+    random.seed(seed)
+    biases = [[random.gauss(0, 1) for _ in range(n)] for n in sizes[1:]]
+    weights = [[[random.gauss(0, 1 / math.sqrt(n_in)) for _ in range(n_in)]
+                for _ in range(n_out)] for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    for _ in range(epochs):
+        for batch in create_batches(training_data, mini_batch_size, random):
+            weights, biases = update_mini_batch(weights, biases, batch, eta)
+    return weights, biases

@@ -1,0 +1,21 @@
+"""Typical mistake (step 5): learn shuffles the caller's training data in place instead of
+a copy."""
+
+import math
+import random
+
+from correct import *  # noqa: F401,F403  everything else is right
+from correct import update_mini_batch
+
+
+def learn(training_data, sizes, epochs, mini_batch_size, eta, seed):
+    rng = random.Random(seed)
+    biases = [[rng.gauss(0, 1) for _ in range(n)] for n in sizes[1:]]
+    weights = [[[rng.gauss(0, 1 / math.sqrt(n_in)) for _ in range(n_in)] for _ in range(n_out)]
+               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    for _ in range(epochs):
+        rng.shuffle(training_data)
+        for k in range(0, len(training_data), mini_batch_size):
+            batch = training_data[k:k + mini_batch_size]
+            weights, biases = update_mini_batch(weights, biases, batch, eta)
+    return weights, biases
