@@ -173,7 +173,9 @@ def test_grade_folder_from_python_with_only_some_steps(tmp_path):
     (["{class}", "--steps", "11"], "no step 11"),
     (["{class}", "--jobs", "0"], "--jobs"),
 ])
-def test_bad_input_is_one_line_and_exit_status_2_before_grading(tmp_path, argv, words, capsys):
+def test_bad_input_is_one_line_and_exit_status_2_before_grading(tmp_path, argv, words, capsys,
+                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a default grades.csv would go, were the input taken
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "alice.py").write_text("while True:\n    pass\n")   # would take a while
