@@ -1,12 +1,15 @@
 """The course notebooks run top to bottom (quick mode, small subsets) through the
-students' runner, python -m mnist_scratch.notebook, and are committed without outputs,
-exactly as notebooks/build_notebooks.py writes them. The runner's own behaviour is
-tested on tiny notebooks written into tmp_path."""
+students' runner, python -m mnist_scratch.notebook: as shipped, with every Your-turn cell
+a stub, and filled in with the worked solution (tests/exercise_solutions/correct.py), when
+every check must pass and every later cell must use the student's functions. They are
+committed without outputs, exactly as notebooks/build_notebooks.py writes them. The
+runner's own behaviour is tested on tiny notebooks written into tmp_path."""
 
 import glob
-import importlib.util
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -14,14 +17,38 @@ import pytest
 
 from conftest import ROOT
 from mnist_scratch import notebook
+from mnist_scratch.check import CHECKS
 
 NOTEBOOK_DIR = os.path.join(ROOT, "notebooks")
 NOTEBOOKS = sorted(glob.glob(os.path.join(NOTEBOOK_DIR, "[0-9][0-9]_*.ipynb")))
 STEP = {os.path.basename(p): "step%d" % int(os.path.basename(p)[:2]) for p in NOTEBOOKS}
+EXPERIMENTS = os.path.join(NOTEBOOK_DIR, "07_experiments.ipynb")   # tested on its own, below
+SOLUTION = os.path.join(ROOT, "tests", "exercise_solutions", "correct.py")
+STUB_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
+PASTE_HERE = "# ---- paste yours under this line ----"   # as in notebooks/course_common.py
+STAND_IN = "stands in for it here"       # what a cell prints when the library stands in
+STAND_INS = "The library's versions stand in for your"
 
 nbformat = pytest.importorskip("nbformat")
 
 pytestmark = pytest.mark.notebooks
+
+
+def by_step(paths):
+    return [pytest.param(p, marks=getattr(pytest.mark, STEP[os.path.basename(p)])) for p in paths]
+
+
+def code_sources(path):
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code" and cell.source.strip()]
+
+
+def is_stub(source):
+    """A Your-turn cell as shipped: a def line, comments, and raise NotImplementedError."""
+    lines = [line.strip() for line in source.strip().splitlines()]
+    return (bool(lines) and STUB_DEF.match(lines[0]) is not None
+            and lines[-1] == "raise NotImplementedError"
+            and all(line.startswith("#") for line in lines[1:-1]))
 
 
 def test_there_are_ten_notebooks_in_course_order():
@@ -37,17 +64,46 @@ def test_committed_notebook_has_no_outputs(path):
                 "%s carries outputs: run `python notebooks/build_notebooks.py` to rewrite it" % path)
 
 
-def test_committed_notebooks_match_the_generator():
-    spec = importlib.util.spec_from_file_location("build_notebooks",
-                                                  os.path.join(NOTEBOOK_DIR, "build_notebooks.py"))
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    assert sorted(build.NOTEBOOKS) == [os.path.basename(p)[:-6] for p in NOTEBOOKS]
-    for name, cells in build.NOTEBOOKS.items():
-        expected = nbformat.writes(build.build(name, cells))
-        with open(os.path.join(NOTEBOOK_DIR, name + ".ipynb"), encoding="utf-8") as f:
-            assert f.read().strip() == expected.strip(), (
-                "%s.ipynb is stale: run `python notebooks/build_notebooks.py`" % name)
+def test_committed_notebooks_match_the_generator(tmp_path):
+    """The one command, run from another folder, writes exactly the committed notebooks."""
+    done = subprocess.run([sys.executable, os.path.join(NOTEBOOK_DIR, "build_notebooks.py"),
+                           "--out", str(tmp_path)], cwd=str(tmp_path), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    written = sorted(os.listdir(str(tmp_path)))
+    assert written == [os.path.basename(p) for p in NOTEBOOKS]
+    for name in written:
+        with open(os.path.join(NOTEBOOK_DIR, name), encoding="utf-8") as f:
+            committed = f.read()
+        assert (tmp_path / name).read_text(encoding="utf-8") == committed, (
+            "%s is stale: run `python notebooks/build_notebooks.py`" % name)
+
+
+def test_the_notebook_builder_is_split_into_short_modules():
+    for path in glob.glob(os.path.join(NOTEBOOK_DIR, "*.py")):
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().count("\n")
+        assert lines <= 500, "%s has %d lines; split it (one module, one idea)" % (path, lines)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_your_turn_cells_are_stubs_of_checked_functions(path):
+    """Every function a notebook asks for has a stub that gives nothing away and a check
+    cell right after it that records its result; a notebook asks for each function once."""
+    sources = code_sources(path)
+    asked = []
+    for k, source in enumerate(sources):
+        if "raise NotImplementedError" in source:
+            assert is_stub(source), "a Your-turn cell holds more than its stub:\n" + source
+            (name,) = STUB_DEF.findall(source)
+            assert name in CHECKS, "%s: the checker has no function %r" % (path, name)
+            checks = [s for s in sources[k + 1:k + 3] if 'check.check_function("%s"' % name in s]
+            assert checks and 'passed["%s"] = ' % name in checks[0], (
+                "%s: no check cell right after the stub of %s" % (path, name))
+            asked.append(name)
+    assert len(asked) == len(set(asked))
+    if "check.check_function" in "".join(sources):
+        assert asked
 
 
 def project_files():
@@ -60,11 +116,9 @@ def project_files():
     return names
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=getattr(pytest.mark, STEP[os.path.basename(p)]))
-                                  for p in NOTEBOOKS], ids=os.path.basename)
-def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
-    """Each notebook runs in quick mode through the students' own command,
-    python -m mnist_scratch.notebook, from an unrelated folder."""
+def run_quick(path, tmp_path, monkeypatch):
+    """Run the notebook at ``path`` in quick mode from tmp_path, through the students' own
+    command; return its exit status and text. Nothing may be written into the project."""
     pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     pytest.importorskip("matplotlib")
@@ -72,24 +126,135 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # the notebooks must not depend on the working directory
     before = project_files()
     out = io.StringIO()
-    status = notebook.main([path, "--quick"], out=out)
-    text = out.getvalue()
+    status = notebook.main([str(path), "--quick"], out=out)
+    assert project_files() == before    # nothing was written into the project
+    return status, out.getvalue()
+
+
+def assert_ran_through(path, status, text):
     assert status == 0, text
     assert "Traceback" not in text
+    count = len(code_sources(path))
+    assert "%d of %d code cells ran" % (count, count) in text
+
+
+def cell_output(text, first_line):
+    """What the runner printed for the code cell whose first code line starts with first_line."""
+    for chunk in text.split("\n-- cell ")[1:]:
+        if chunk.split(": ", 1)[1].startswith(first_line):
+            return chunk
+    raise AssertionError("no cell starting with %r ran" % first_line)
+
+
+def filled(path, folder, guess="epochs"):
+    """A copy of the notebook in ``folder`` with every stub and stand-in replaced by the
+    worked solution (copied there as solutions.py) and the questions answered."""
+    shutil.copy(SOLUTION, os.path.join(str(folder), "solutions.py"))
     nb = nbformat.read(path, as_version=4)
-    code_cells = sum(1 for cell in nb.cells if cell.cell_type == "code" and cell.source.strip())
-    assert "%d of %d code cells ran" % (code_cells, code_cells) in text
-    # The shipped your-turn cells are stubs: their checks say TODO, never crash or fail.
+    for cell in nb.cells:
+        source = cell.source
+        if cell.cell_type != "code":
+            continue
+        if is_stub(source):
+            cell.source = "from solutions import %s" % STUB_DEF.findall(source)[0]
+        elif PASTE_HERE in source:
+            names = re.search(r"^(\w+(?:, \w+)*) = \(?library_", source, re.MULTILINE).group(1)
+            cell.source = source.replace(PASTE_HERE, PASTE_HERE + "\nfrom solutions import " + names)
+        elif source.startswith("pair = None"):
+            cell.source = ("pair = max(((i, j) for i in range(10) for j in range(10) if i != j),\n"
+                           "           key=lambda p: matrix[p[0]][p[1]])")
+        elif source.startswith("my_guess = None"):
+            cell.source = "my_guess = %r" % guess
+    copy = os.path.join(str(folder), os.path.basename(path))
+    nbformat.write(nb, copy)
+    return copy
+
+
+@pytest.mark.parametrize("path", by_step(p for p in NOTEBOOKS if p != EXPERIMENTS),
+                         ids=os.path.basename)
+def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
+    """Each notebook as shipped runs in quick mode, from an unrelated folder: every check
+    says TODO, never FAIL, and the cells after a stub fall back on the library, saying so."""
+    status, text = run_quick(path, tmp_path, monkeypatch)
+    assert_ran_through(path, status, text)
     counts = notebook.count_checks(text)
-    assert counts["FAIL"] == 0
-    if "check.check_function" in "".join(cell.source for cell in nb.cells):
-        assert counts["TODO"] >= 1
+    assert counts["FAIL"] == 0 and counts["PASS"] == 0
+    stubs = [s for s in code_sources(path) if is_stub(s)]
+    if stubs:
+        assert counts["TODO"] >= len(stubs)
         assert "TODO %d" % counts["TODO"] in text
-    if os.path.basename(path).startswith("07_"):
-        assert "training broke down" in text   # the eta sweep survives a diverging eta
+    if re.search(r"(?<!def )yours_or_library\(", "".join(code_sources(path))):
+        assert STAND_IN in text   # a later cell used the library in place of a stub
     if os.path.basename(path).startswith("10_"):
         assert "now the network reads 7" in text   # the photo of the first test digit, preprocessed
-    assert project_files() == before    # nothing was written into the project
+
+
+@pytest.mark.parametrize("path", by_step(p for p in NOTEBOOKS if p != EXPERIMENTS),
+                         ids=os.path.basename)
+def test_notebook_filled_in_passes_and_uses_the_students_functions(path, tmp_path, monkeypatch):
+    """With the worked solution in every Your-turn cell, every check passes, nothing is
+    left TODO, and no cell needs the library to stand in for the student."""
+    status, text = run_quick(filled(path, tmp_path), tmp_path, monkeypatch)
+    assert_ran_through(path, status, text)
+    counts = notebook.count_checks(text)
+    assert counts["FAIL"] == 0 and counts["TODO"] == 0, text
+    assert counts["PASS"] >= sum(is_stub(s) for s in code_sources(path))
+    assert STAND_IN not in text and STAND_INS not in text and "has not passed" not in text
+    if os.path.basename(path).startswith("06_"):
+        assert "PASS: " in text                    # the confusion-matrix question
+        for name in ("guesses.png", "weights.png", "history.png", "learning.gif"):
+            assert (tmp_path / "pictures" / name).stat().st_size > 1000   # the student's files
+    if os.path.basename(path).startswith("10_"):
+        assert "now the network reads 7" in text   # with the student's crop and centre
+
+
+def test_a_matvec_that_calls_the_library_fails_in_its_notebook(tmp_path, monkeypatch):
+    """Notebook 02's check does not accept the library's answer as the student's."""
+    path = os.path.join(NOTEBOOK_DIR, "02_vectors_and_matrices.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    stub = next(cell for cell in nb.cells if cell.source.startswith("def matvec("))
+    stub.source = "def matvec(m, v):\n    return linalg.matvec(m, v)"
+    copy = tmp_path / "02_calls_the_library.ipynb"
+    nbformat.write(nb, str(copy))
+    status, text = run_quick(copy, tmp_path, monkeypatch)
+    assert status == 1
+    assert "FAIL  matvec" in cell_output(text, 'passed["matvec"]')
+    assert "it calls the library's mnist_scratch.linalg.matvec" in text
+
+
+@pytest.mark.step7
+def test_experiments_notebook_keeps_its_runs_and_its_answer(tmp_path, monkeypatch):
+    """Notebook 07 as shipped prints no answer while my_guess is None, and survives the
+    diverging eta; run again, filled in, in the same folder, it trains nothing it trained
+    before (the sweeps resume from their saved runs) and then answers."""
+    status, text = run_quick(EXPERIMENTS, tmp_path, monkeypatch)
+    assert_ran_through(EXPERIMENTS, status, text)
+    counts = notebook.count_checks(text)
+    assert counts["FAIL"] == 0 and counts["PASS"] == 0 and counts["TODO"] >= 3
+    assert "training broke down" in text   # the eta sweep survives a diverging eta
+    guess = cell_output(text, "runs = sweep.run_sweep(")
+    assert 'TODO: set my_guess first' in guess
+    for answer in ("points", "PASS", "Not this time", "helped", "%"):
+        assert answer not in guess, guess
+    assert "(6 trained now, 0 saved earlier)" in guess
+    runs = sorted(glob.glob(str(tmp_path / "sweeps" / "*" / "runs" / "*.json")))
+    assert len(runs) == 4 + 4 + 9 + 6
+    saved = {run: (os.stat(run).st_mtime_ns, open(run).read()) for run in runs}
+
+    status, text = run_quick(filled(EXPERIMENTS, tmp_path, guess="hidden"), tmp_path, monkeypatch)
+    assert_ran_through(EXPERIMENTS, status, text)
+    counts = notebook.count_checks(text)
+    assert counts["FAIL"] == 0 and counts["TODO"] == 0 and counts["PASS"] >= 2
+    assert text.count(" trained now, ") == text.count("(0 trained now, ") == 4
+    for total in (4, 9, 6):
+        assert "(0 trained now, %d saved earlier)" % total in text
+    assert {run: (os.stat(run).st_mtime_ns, open(run).read()) for run in runs} == saved
+    guess = cell_output(text, "runs = sweep.run_sweep(")
+    assert "a second epoch" in guess and "points" in guess
+    assert "PASS" in guess or "Not this time: epochs helped more here" in guess
+    saving = cell_output(text, "def library_save_network(")
+    assert saving.count("the same weights and biases: True") == 2 and "False" not in saving
+    assert STAND_IN not in text
 
 
 # ------------------------------------------------------------ the runner itself
