@@ -385,6 +385,7 @@ def test_template_imports_no_picture_library_at_the_top():
 
 @pytest.mark.step6
 def test_list_marks_the_optional_function_and_a_todo_says_it_costs_nothing(tmp_path):
+    viz()
     code, out = run(["--list"])
     assert code == 0 and "make_gif (optional)" in out
     path = tmp_path / "steps.py"
