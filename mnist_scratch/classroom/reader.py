@@ -16,6 +16,7 @@ instead: slower while networks train, never wrong.
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,8 +31,13 @@ _network = None   # in the child process: the network that reads the drawings
 
 
 def _load(network_dict):
-    """The child process's start: rebuild the network from its saved form."""
+    """The child process's start: rebuild the network from its saved form.
+
+    The child ignores Ctrl-C: the terminal sends it to the server and its child
+    alike, and the server, not the child, decides when the child stops.
+    """
     global _network
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _network = Network.from_dict(network_dict)
 
 
@@ -92,5 +98,7 @@ class DrawingReader:
     def close(self):
         with self._lock:
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                # Wait for the idle child to exit: a pool still shutting down while the
+                # interpreter exits can print a traceback (seen on Python 3.9).
+                self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
