@@ -404,7 +404,7 @@ def train(args, say, err, interrupts):
         say("Saved to %s" % args.save)
     say("Total time %s." % format_seconds(time.perf_counter() - started))
     if args.epochs < 30 and not interrupted and not args.quiet:
-        say("The book's full setup (about 8 minutes; about 2 under PyPy): " + FULL_RUN)
+        say("The book's full setup (about 7 minutes; under 30 s with PyPy): " + FULL_RUN)
     return 130 if interrupted else 0
 
 
