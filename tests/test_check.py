@@ -43,6 +43,23 @@ def statuses_by_function(out):
     return found
 
 
+def assert_mistake_caught(step, mistake, function, words):
+    """Checking step ``step`` of the mistake file fails ``function`` only, once, with
+    every one of ``words`` in the report (the hint), and no traceback."""
+    code, out = run([str(step), solution(mistake)])
+    assert code == 1, out
+    for word in words:
+        assert word in out, "%r missing from:\n%s" % (word, out)
+    assert "Traceback" not in out
+    found = statuses_by_function(out)
+    assert set(found) == set(check.STEPS[step][1]), out
+    for name, statuses in found.items():
+        if name == function:
+            assert statuses[-1] == "FAIL" and statuses.count("FAIL") == 1, out
+        else:
+            assert set(statuses) == {"PASS"}, "%s did not pass:\n%s" % (name, out)
+
+
 @pytest.mark.parametrize("step", [
     pytest.param(1, marks=pytest.mark.step1), pytest.param(2, marks=pytest.mark.step2),
     pytest.param(3, marks=pytest.mark.step3), pytest.param(4, marks=pytest.mark.step4),

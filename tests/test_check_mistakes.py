@@ -18,7 +18,7 @@ import pytest
 from mnist_scratch import check
 from mnist_scratch.check import step2, step3, step5
 from mnist_scratch.check.compare import short
-from test_check import run, solution, statuses_by_function
+from test_check import assert_mistake_caught, run, solution, statuses_by_function
 
 STEP_MARKS = {step: getattr(pytest.mark, "step%d" % step) for step in check.STEPS}
 
@@ -69,18 +69,7 @@ MISTAKES = [
 @pytest.mark.parametrize("step, mistake, function, words",
                          [pytest.param(*m, marks=STEP_MARKS[m[0]], id=m[1]) for m in MISTAKES])
 def test_typical_mistake_fails_its_function_with_its_hint(step, mistake, function, words):
-    code, out = run([str(step), solution(mistake)])
-    assert code == 1, out
-    for word in words:
-        assert word in out, "%r missing from:\n%s" % (word, out)
-    assert "Traceback" not in out
-    found = statuses_by_function(out)
-    assert set(found) == set(check.STEPS[step][1]), out
-    for name, statuses in found.items():
-        if name == function:
-            assert statuses[-1] == "FAIL" and statuses.count("FAIL") == 1, out
-        else:
-            assert set(statuses) == {"PASS"}, "%s did not pass:\n%s" % (name, out)
+    assert_mistake_caught(step, mistake, function, words)
 
 
 # ------------------------------------------------------------ hidden cases

@@ -22,7 +22,7 @@ from conftest import ROOT, VIZ_MISSING
 from mnist_scratch import check
 from mnist_scratch.check import pictures, report
 from mnist_scratch.network import Network
-from test_check import run, solution, statuses_by_function
+from test_check import assert_mistake_caught, run, solution, statuses_by_function
 
 
 def viz():
@@ -82,18 +82,7 @@ MISTAKES = [
 def test_typical_mistake_fails_its_function_with_its_hint(step, mistake, function, words):
     if step == 6:
         viz()
-    code, out = run([str(step), solution(mistake)])
-    assert code == 1, out
-    for word in words:
-        assert word in out, "%r missing from:\n%s" % (word, out)
-    assert "Traceback" not in out
-    found = statuses_by_function(out)
-    assert set(found) == set(check.STEPS[step][1]), out
-    for name, statuses in found.items():
-        if name == function:
-            assert statuses[-1] == "FAIL" and statuses.count("FAIL") == 1, out
-        else:
-            assert set(statuses) == {"PASS"}, "%s did not pass:\n%s" % (name, out)
+    assert_mistake_caught(step, mistake, function, words)
 
 
 # ------------------------------------------------------------- step 6 in this process
