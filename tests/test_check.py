@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DATA_DIR, TEST_IMAGES, TEST_LABELS
 from mnist_scratch import check
-from mnist_scratch.check.pictures import viz_problem
+from mnist_scratch.visualize_checks import viz_problem
 from mnist_scratch.check.step6 import NEEDS_VIZ
 
 SOLUTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exercise_solutions")

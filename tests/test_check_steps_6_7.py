@@ -20,7 +20,8 @@ import pytest
 
 from conftest import ROOT, VIZ_MISSING
 from mnist_scratch import check
-from mnist_scratch.check import pictures, report
+from mnist_scratch import visualize_checks as pictures
+from mnist_scratch.check import report
 from mnist_scratch.network import Network
 from test_check import assert_mistake_caught, run, solution, statuses_by_function
 

@@ -16,7 +16,7 @@ from conftest import ROOT
 from mnist_scratch import check
 from mnist_scratch.check import grade, report
 from mnist_scratch.check.loading import template_path
-from mnist_scratch.check.pictures import viz_problem
+from mnist_scratch.visualize_checks import viz_problem
 from mnist_scratch.check.step6 import NEEDS_VIZ
 
 SOLUTIONS = os.path.join(ROOT, "tests", "exercise_solutions")

@@ -38,9 +38,10 @@ The package: command.py (the command line), sandbox.py and worker.py (the
 child process), runner.py (running one function's checks), compare.py
 (comparisons and hints), watch.py (noticing a function that only calls the
 library's own), outcome.py (results as data), loading.py (loading the
-student's file), grade.py and report.py (grading a class), pictures.py
-(reading a student's figures and files), step1.py ... step10.py (the checks
-of each step).
+student's file), grade.py and report.py (grading a class), step1.py ...
+step10.py (the checks of each step). Step 6 reads a student's figures and
+picture files with mnist_scratch/visualize_checks.py, the one module of the
+checker that uses matplotlib and Pillow.
 """
 
 from .command import build_parser, main

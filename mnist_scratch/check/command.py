@@ -15,7 +15,7 @@ from ..cli import ArgumentParser, CommandError, non_negative_int, positive_float
 from ..fileio import atomic_write_bytes
 from .loading import StudentFileError, template_path
 from .outcome import PASS, TODO, Outcome, step_summary
-from .pictures import viz_problem
+from ..visualize_checks import viz_problem
 from .runner import STEPS, step_of
 from .sandbox import DEFAULT_MEMORY_MB, LOAD_TIME_LIMIT, Sandbox, time_limit_of
 from .step6 import NEEDS_VIZ, OPTIONAL

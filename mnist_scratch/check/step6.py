@@ -7,7 +7,7 @@ decoded with Pillow (its size, that it is not blank, where it is red). A
 picture is for a projector, so a file must be at least MIN_WIDTH pixels wide.
 
 Everything but ``weights_to_image`` needs matplotlib and Pillow (the viz
-extra), imported only when a check runs (pictures.py): without them a check
+extra), imported only when a check runs (visualize_checks.py): without them a check
 ends in one ERROR that says how to install them, and the command line says so
 in one line before it starts (``viz_problem``). ``make_gif`` is optional:
 grading gives it no points (see report.py).
@@ -17,10 +17,11 @@ import copy
 import os
 
 from ..network import Network
+from ..visualize_checks import (SAVE_HINT, TRANSPOSED, changed, close_figure,
+                                expect_tiles_show, figure_of, fresh_path, gif_frames,
+                                image_axes, need_viz, not_blank, read_png, red_in,
+                                red_pixels, render, tile_pixels, tiles_per_row)
 from .compare import Failed, describe, expect_close, short
-from .pictures import (SAVE_HINT, TRANSPOSED, changed, close_figure, expect_tiles_show,
-                       figure_of, fresh_path, image_axes, need_viz, not_blank, open_picture,
-                       read_png, red_in, red_pixels, render, tile_pixels, tiles_per_row)
 
 TITLE = "pictures of your network: digits, weights, learning curves"
 
@@ -277,7 +278,6 @@ def _snapshots():
 
 def check_make_gif(checker, f):
     need_viz()
-    from PIL import ImageSequence
     frames = _snapshots()
     before = copy.deepcopy(frames)
     path = fresh_path(checker, "weights.gif")
@@ -285,12 +285,7 @@ def check_make_gif(checker, f):
     if got != path:
         raise Failed("the path of the GIF, %s" % short(os.path.basename(path)), describe(got),
                      "End with return path.")
-    pictures, durations = [], []
-    with open_picture(path, "GIF", GIF_HINT) as gif:
-        size = gif.size
-        for frame in ImageSequence.Iterator(gif):
-            durations.append(frame.info.get("duration"))
-            pictures.append(frame.convert("RGB"))
+    size, pictures, durations = gif_frames(path, GIF_HINT)
     if len(pictures) != len(frames):
         raise Failed("%d frames, one per snapshot" % len(frames), "%d" % len(pictures), GIF_HINT)
     for k, picture in enumerate(pictures):

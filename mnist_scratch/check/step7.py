@@ -15,7 +15,7 @@ from ..datasets import shipped_network
 from ..formats import NetworkFormatError
 from ..network import Network
 from .compare import Failed, NotWritten, close, describe, expect_pair
-from .pictures import fresh_path
+from ..visualize_checks import fresh_path
 
 TITLE = "saving your network: JSON the library reads"
 

@@ -6,17 +6,16 @@ Fill in one step at a time, then check it:
     python -m mnist_scratch.check 3 my_steps.py --only argmax
 
 Every function below raises NotImplementedError until you write it; the
-checker reports those as TODO. Keep the names and the arguments: the checker
-calls them. Never change an argument (build and return new lists); never use
-the random module's own functions (use the rng you are given, or
-random.Random(seed)); write each function yourself: one that only calls
-mnist_scratch's version fails. Some checks are hidden: you see whether they
-passed, and a hint, but not their input. Use only the standard library (no numpy): the point is to see
-every multiplication. Step 6 draws pictures with matplotlib. The notebooks
-(notebooks/01_... to 10_...) explain each step; when stuck, read the
-library's version of the same idea only after you have tried
-(mnist_scratch/idx.py, linalg.py, network.py, training.py, costs.py,
-activations.py, visualize_figures.py, formats.py, preprocess.py).
+checker reports those as TODO. Keep the names and arguments: the checker
+calls them. Never change an argument (return new lists); use the rng you are
+given or random.Random(seed), never the random module's own functions; write
+each function yourself (one that only calls mnist_scratch's fails). Some
+checks are hidden: you see the hint, not the input. Use only the standard
+library (no numpy), to see every multiplication; step 6 draws with
+matplotlib. The notebooks (notebooks/01_... to 10_...) explain each step;
+read the library's version (mnist_scratch/idx.py, linalg.py, network.py,
+training.py, costs.py, activations.py, visualize_figures.py, formats.py,
+preprocess.py) only after you have tried.
 
 Conventions (the same as the library's):
     A vector is a list of floats; a matrix is a list of rows.
@@ -415,10 +414,8 @@ def cross_entropy_cost(a, y):
     """The cross-entropy cost of one example: C = -sum_j [y_j ln a_j + (1 - y_j) ln(1 - a_j)].
 
     A term whose factor y_j or 1 - y_j is 0 counts as 0 (skip it): an output
-    of exactly 0.0 or 1.0 must not make you take math.log(0).
-
-    Returns:
-        one number, >= 0.
+    of exactly 0.0 or 1.0 must not make you take math.log(0). Returns one
+    number, >= 0.
     """
     raise NotImplementedError("step 8: write cross_entropy_cost")
 
@@ -430,11 +427,8 @@ def cross_entropy_delta(z, a, y):
     cross-entropy cost, multiply by sigma'(z_j) = a_j (1 - a_j), and simplify:
     what is left?
 
-    Args:
-        z, a, y: vectors of the same length (a = sigmoid(z) entry by entry).
-
-    Returns:
-        the vector delta^L.
+    z, a, y: vectors of the same length (a = sigmoid(z) entry by entry).
+    Returns the vector delta^L.
     """
     raise NotImplementedError("step 8: write cross_entropy_delta")
 

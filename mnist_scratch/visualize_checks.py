@@ -1,4 +1,5 @@
-"""Reading a student's pictures: the Figure they returned and the file they saved.
+"""Reading a student's pictures for the checker's step 6: the Figure they returned
+and the file they saved.
 
 The checks of step 6 look at a picture twice. In the matplotlib Figure: which
 axes show an image (the tiles), the numbers each image holds, its colour
@@ -17,9 +18,9 @@ import math
 import os
 import sys
 
-from ..cli import viz_install_hint
-from .compare import Failed, describe
-from .outcome import ERROR
+from .check.compare import Failed, describe
+from .check.outcome import ERROR
+from .cli import viz_install_hint
 
 MIN_WIDTH = 300                 # pixels: narrower is unreadable on a projector
 MAX_PIXELS = 40 * 10 ** 6       # a bigger picture is a mistake (dpi=5000?), not read
@@ -253,3 +254,14 @@ def red_in(ax, image, renderer):
     return red_pixels(image.crop((left, top, right, bottom)))
 
 
+def gif_frames(path, hint):
+    """(size, frames as RGB images, each frame's duration in ms) of the GIF at path;
+    Failed if it is not a readable GIF of a sensible size."""
+    from PIL import ImageSequence
+    frames, durations = [], []
+    with open_picture(path, "GIF", hint) as gif:
+        size = gif.size
+        for frame in ImageSequence.Iterator(gif):
+            durations.append(frame.info.get("duration"))
+            frames.append(frame.convert("RGB"))
+    return size, frames, durations
