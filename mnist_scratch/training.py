@@ -166,7 +166,7 @@ def _step(network, examples, eta, targets, decay=1.0, previous=None, momentum=0.
     check_examples, with weight decay, momentum and dropout as in ``sgd``.
 
     First every example's errors are found at the weights the mini-batch
-    starts from (``_errors``), then the step is taken: each example's share of
+    starts from (``_errors_of``), then the step is taken: each example's share of
     the gradient is subtracted from the weights (``_descend``).
 
     A plain step (no L2, no momentum) with ``in_place`` changes the network's
