@@ -71,7 +71,12 @@ Write `backprop(weights, biases, x, y)` for any number of layers, returning
 `weights[i]` being the book's `w^(i+2)` (one row per neuron of layer `i+2`), and `biases` a
 list of vectors. Go forward keeping every `z` and every activation, then backward with BP1 to
 BP4. The check compares it with the library on three networks; a sign error or a transposed
-`nabla_w` gets its own hint."""),
+`nabla_w` gets its own hint.
+
+It needs a sigmoid and the list operations: paste yours from notebooks 02 and 03 above
+`def backprop` in the next cell, or import the library's
+(`from mnist_scratch.linalg import add, matvec, transpose, outer` and
+`from mnist_scratch.activations import sigmoid`). Only `backprop` itself must be yours."""),
     ("code", stub("backprop(weights, biases, x, y)")),
     ("code", check_cell("backprop")),
     ("md", """Your backprop against the numerical gradients of the `[3, 4, 2]` network above, the way
@@ -125,9 +130,9 @@ for record in history.epochs:
     ("md", """## Your turn: mini-batches
 
 Write `create_batches(data, mini_batch_size, rng)`: shuffle a copy of `data` with
-`rng.shuffle` (so that a seed fixes the order), then cut it into slices of `m`. The last batch
-is smaller when `len(data)` is not a multiple of `m`; no example may be lost, and `data`
-itself must not change."""),
+`rng.shuffle` (so that a seed fixes the order), then cut it into slices of
+`m = mini_batch_size` examples. The last batch is smaller when `len(data)` is not a multiple
+of `m`; no example may be lost, and `data` itself must not change."""),
     ("code", stub("create_batches(data, mini_batch_size, rng)")),
     ("code", check_cell("create_batches")),
     ("md", """## Your turn: one step of gradient descent

@@ -2,7 +2,7 @@
 network. The student writes the reader, the list operations and the whole single-layer
 network (feedforward, evaluate and the gradient step ``update``)."""
 
-from course_common import CHECK, CHOOSE, PLOTS, SETUP, check_cell, stub
+from course_common import CHECK, CHOOSE, LIBRARY_EVALUATE, PLOTS, SETUP, check_cell, stub
 
 NOTEBOOKS = {}
 
@@ -228,10 +228,7 @@ with the library's on real test images."""),
     ("code", check_cell("evaluate")),
     ("md", """The library's versions in the form of yours stand in below until yours pass their
 checks. Your `evaluate` on the untrained network: about one digit in ten, a guess."""),
-    ("code", """def library_evaluate(weights, biases, data):
-    \"\"\"The library's evaluate on a single-layer network in your form: (cost, accuracy).\"\"\"
-    result = training.evaluate(Network.from_parameters([weights], [biases]), data)
-    return result.cost, result.accuracy
+    ("code", LIBRARY_EVALUATE + """
 
 def library_update(weights, biases, mini_batch, eta):
     \"\"\"The library's gradient step on a single-layer network in your form.\"\"\"

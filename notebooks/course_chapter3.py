@@ -14,7 +14,7 @@ fast, yet with the quadratic cost a sigmoid neuron that is *confidently* wrong l
 slowly. This notebook finds the culprit in BP1, replaces the cost with one that does not have
 the problem (cross-entropy), and meets softmax, an output layer whose outputs are
 probabilities. Your turn: derive and write the cross-entropy error `delta^L`, check it against
-numerical gradients, and write a softmax that never overflows.
+numerical gradients, write a softmax that never overflows, and the cross-entropy cost itself.
 
 Pytest marker: `pytest -m step8`. From the shell: `python -m mnist_scratch.learn --cost cross-entropy`."""),
     ("code", SETUP + CHECK + "\n" + PLOTS + """
@@ -122,8 +122,9 @@ to 1, a probability for each digit:
     a_j = e^(z_j) / sum_k e^(z_k)
 
 Its cost is the *log-likelihood* `C = -ln a_label`, small when the network gives the right
-digit a probability near 1. Its BP1 works out to the same simple `delta^L = a - y` (the book
-shows it; `mnist_scratch/costs.py` has the algebra), so it does not slow down either. Choose
+digit a probability near 1. Its BP1 works out to the same simple `delta^L` as the
+cross-entropy cost's, which you derive below (the book shows both), so it does not slow down
+either. Choose
 it with `Network(..., cost="log-likelihood")` or `learn --cost log-likelihood`.
 
 One trap: `e^z` overflows a float for `z` above about 709, and rounds to 0.0 below about -745:"""),

@@ -39,6 +39,13 @@ def yours_or_library(yours, library):
           % yours.__name__)
     return library'''
 
+# The library's evaluate in the form of the student's: a single-layer network, one weight
+# matrix and one bias vector (notebooks 03 and 06; the cell needs training and Network).
+LIBRARY_EVALUATE = '''def library_evaluate(weights, biases, data):
+    """The library's evaluate on a single-layer network in your form: (cost, accuracy)."""
+    result = training.evaluate(Network.from_parameters([weights], [biases]), data)
+    return result.cost, result.accuracy'''
+
 
 def stub(signature):
     """A Your-turn cell: the function's first line, then nothing but NotImplementedError."""

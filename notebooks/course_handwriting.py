@@ -138,8 +138,9 @@ cells after them crop and centre the photo's digit with them:
    hint.
 2. `centre_of_mass(grid)`: `(row, col)`, each pixel's position weighted by its ink:
    `row = sum(r * grid[r][c]) / sum(grid[r][c])` over all pixels, and the same for `col`.
-   Rows count down from 0, columns right from 0. Returning `(col, row)`, or the plain average
-   position of the inked pixels, each get a hint."""),
+   Rows count down from 0, columns right from 0. Raise `ValueError` if the grid has no ink
+   (the sum is 0). Returning `(col, row)`, or the plain average position of the inked pixels,
+   each get a hint."""),
     ("code", stub("crop_to_ink(grid, threshold=0.0)")),
     ("code", check_cell("crop_to_ink")),
     ("code", stub("centre_of_mass(grid)")),

@@ -2,7 +2,8 @@
 notebooks 03 and 05, keeps its history, and writes the pictures of it: the digits with
 the network's wrong guesses marked, weight images, learning curves and (optionally) a GIF."""
 
-from course_common import CHECK, CHOOSE, PASTE_HERE, PLOTS, SETUP, check_cell, stub
+from course_common import (CHECK, CHOOSE, LIBRARY_EVALUATE, PASTE_HERE, PLOTS, SETUP,
+                           check_cell, stub)
 
 NOTEBOOKS = {}
 
@@ -38,18 +39,16 @@ def show(fig):
 
 The network below is trained by your `create_batches` and `update_mini_batch` and measured
 by your `evaluate`. Paste them into the cell below, under the line that says so, together
-with the functions they call (`backprop`, `feedforward`, `argmax`, ...). Until you do, the
-library's versions stand in for them."""),
+with the functions they call (`backprop`, `feedforward`, `argmax`, ...). The cell runs each
+one's check again, as in its own notebook; until yours is pasted and passes, the library's
+version stands in for it."""),
     ("code", """# Your evaluate (notebook 03), create_batches and update_mini_batch (notebook 05): paste
 # them under the line below with the functions they call (backprop, feedforward, one_hot,
 # ...; the library's one_hot: from mnist_scratch.linalg import one_hot), or import them
 # from a file of your own:
 #     from my_steps import evaluate, create_batches, update_mini_batch
 # Until then the library's versions stand in: the same arguments, the same results.
-def library_evaluate(weights, biases, data):
-    \"\"\"(cost, accuracy) of a single-layer network: one weight matrix, one bias vector.\"\"\"
-    result = training.evaluate(Network.from_parameters([weights], [biases]), data)
-    return result.cost, result.accuracy
+""" + LIBRARY_EVALUATE + """
 
 def library_create_batches(data, mini_batch_size, rng):
     return training.mini_batches(data, mini_batch_size, rng)
@@ -64,10 +63,20 @@ evaluate, create_batches, update_mini_batch = (library_evaluate, library_create_
 """ + PASTE_HERE + """
 
 
-standing_in = [f.__name__[len("library_"):] for f in (evaluate, create_batches, update_mini_batch)
-               if f.__name__.startswith("library_")]
+def checked(name, yours, library):
+    \"\"\"Yours if you pasted it and it passes its check; otherwise the library's version.\"\"\"
+    if yours is library or not check.check_function(name, yours):
+        standing_in.append(name)
+        return library
+    return yours
+
+standing_in = []
+evaluate = checked("evaluate", evaluate, library_evaluate)
+create_batches = checked("create_batches", create_batches, library_create_batches)
+update_mini_batch = checked("update_mini_batch", update_mini_batch, library_update_mini_batch)
 if standing_in:
-    print("The library's versions stand in for your %s (paste yours above)." % ", ".join(standing_in))"""),
+    print("The library stands in for your %s: paste yours above; each is used once it "
+          "passes its check." % ", ".join(standing_in))"""),
     ("md", """## Training, with a history
 
 A network with no hidden layer, `[784, 10]`, every weight and bias starting at zero, so that
@@ -186,10 +195,12 @@ show(visualize.plot_confusion_matrix(matrix, top=0))"""),
 From the confusion matrix, which true digit is most often taken for which other digit?
 Set `pair = (true_digit, predicted_digit)`. The check compares with the matrix."""),
     ("code", """pair = None  # your answer, e.g. (4, 9)"""),
-    ("code", """worst = max(((i, j) for i in range(10) for j in range(10) if i != j),
-            key=lambda p: matrix[p[0]][p[1]])
+    ("code", """mistakes = [(i, j) for i in range(10) for j in range(10) if i != j]   # off the diagonal
+worst = max(mistakes, key=lambda p: matrix[p[0]][p[1]])
 if pair is None:
     print("TODO: set pair above, then run this cell again")
+elif pair not in mistakes:
+    print("FAIL: pair must be two different digits 0-9, (true_digit, predicted_digit), e.g. (4, 9)")
 elif matrix[pair[0]][pair[1]] == matrix[worst[0]][worst[1]]:
     print("PASS: %d was taken for %d %d times" % (pair[0], pair[1], matrix[pair[0]][pair[1]]))
 else:

@@ -27,7 +27,7 @@ SOLUTION = os.path.join(ROOT, "tests", "exercise_solutions", "correct.py")
 STUB_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 PASTE_HERE = "# ---- paste yours under this line ----"   # as in notebooks/course_common.py
 STAND_IN = "stands in for it here"       # what a cell prints when the library stands in
-STAND_INS = "The library's versions stand in for your"
+STAND_INS = "The library stands in for your"   # notebook 06's pasted functions
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -131,11 +131,15 @@ def run_quick(path, tmp_path, monkeypatch):
     return status, out.getvalue()
 
 
-def assert_ran_through(path, status, text):
-    assert status == 0, text
+def assert_every_cell_ran(path, text):
     assert "Traceback" not in text
     count = len(code_sources(path))
-    assert "%d of %d code cells ran" % (count, count) in text
+    assert "%d of %d code cells ran" % (count, count) in text, text
+
+
+def assert_ran_through(path, status, text):
+    assert status == 0, text
+    assert_every_cell_ran(path, text)
 
 
 def cell_output(text, first_line):
@@ -218,8 +222,31 @@ def test_a_matvec_that_calls_the_library_fails_in_its_notebook(tmp_path, monkeyp
     nbformat.write(nb, str(copy))
     status, text = run_quick(copy, tmp_path, monkeypatch)
     assert status == 1
+    assert_every_cell_ran(path, text)   # a FAIL stops nothing: the library stands in
     assert "FAIL  matvec" in cell_output(text, 'passed["matvec"]')
     assert "it calls the library's mnist_scratch.linalg.matvec" in text
+    assert "Your matvec has not passed its check yet" in cell_output(text, "w = [[0.2, -0.5")
+
+
+@pytest.mark.step6
+def test_a_wrong_function_pasted_into_notebook_06_is_checked_and_not_used(tmp_path, monkeypatch):
+    """A pasted update_mini_batch that FAILs its check is replaced by the library's, so the
+    network still trains and every cell runs."""
+    path = os.path.join(NOTEBOOK_DIR, "06_watching_it_learn.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in nb.cells if PASTE_HERE in cell.source)
+    cell.source = cell.source.replace(PASTE_HERE, PASTE_HERE + (
+        "\ndef update_mini_batch(weights, biases, mini_batch, eta):"
+        "\n    return weights[0], biases   # one list of matrices too few\n"))
+    copy = tmp_path / "06_wrong_paste.ipynb"
+    nbformat.write(nb, str(copy))
+    status, text = run_quick(copy, tmp_path, monkeypatch)
+    assert status == 1
+    assert_every_cell_ran(path, text)
+    pasted = cell_output(text, "def library_evaluate(")
+    assert "FAIL  update_mini_batch" in pasted
+    assert STAND_INS + " evaluate, create_batches, update_mini_batch:" in pasted
+    assert "epoch 1: cost" in cell_output(text, "weights = [[[0.0] * 784")
 
 
 @pytest.mark.step7
