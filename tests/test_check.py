@@ -10,6 +10,8 @@ import gzip
 import io
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -405,3 +407,13 @@ def test_all_runs_the_steps_with_functions_and_nothing_else(tmp_path):
     assert [line.split(":")[0] for line in out.splitlines() if "not written yet." in line] == [
         "Step %d" % step for step in check.STEPS]
     assert "no functions to check" not in out
+
+
+@pytest.mark.parametrize("module", ["mnist_scratch.visualize_checks", "mnist_scratch.check.step6",
+                                    "mnist_scratch.check.report"])
+def test_each_checker_module_imports_first_in_a_fresh_python(module):
+    """The checker's package imports visualize_checks while it starts up, and
+    visualize_checks imports the checker's Failed: either may be the first import."""
+    done = subprocess.run([sys.executable, "-c", "import %s" % module], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr

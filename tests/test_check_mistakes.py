@@ -367,6 +367,20 @@ def test_learn_must_use_its_seed_and_run_its_epochs(worked):
         return weights, biases
     assert {o.status for o in check.run_checks("learn", learn_weights_first)} == {"PASS"}
 
+    def learn_divides_by_batch_size(training_data, sizes, epochs, mini_batch_size, eta, seed):
+        rng = random.Random(seed)
+        weights, biases = learn_weights_first(training_data, sizes, 0, mini_batch_size, eta, seed)
+        for _ in range(epochs):
+            for batch in worked.create_batches(training_data, mini_batch_size, rng):
+                sum_b, sum_w = worked.gradient_sums(weights, biases, batch)
+                step = eta / mini_batch_size   # too small for a batch of fewer examples
+                weights = [[worked.sub(row, worked.scale(step, g)) for row, g in zip(w, sw)]
+                           for w, sw in zip(weights, sum_w)]
+                biases = [worked.sub(b, worked.scale(step, sb)) for b, sb in zip(biases, sum_b)]
+        return weights, biases
+    outcome = failure("learn", learn_divides_by_batch_size)
+    assert "m = len(mini_batch)" in outcome.hint and outcome.title.endswith(", 1, 40, 3.0, 3)")
+
 
 def test_mistake_files_are_each_one_mistake():
     """Every file named in MISTAKES exists and changes the one function it is about."""

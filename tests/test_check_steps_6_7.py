@@ -22,6 +22,7 @@ from conftest import ROOT, VIZ_MISSING
 from mnist_scratch import check
 from mnist_scratch import visualize_checks as pictures
 from mnist_scratch.check import report
+from mnist_scratch.datasets import load_mnist
 from mnist_scratch.network import Network
 from test_check import assert_mistake_caught, run, solution, statuses_by_function
 
@@ -150,6 +151,45 @@ def test_plot_images_mistakes(correct, tmp_path):
 
 
 @pytest.mark.step6
+def test_plot_images_right_answers_drawn_another_way_pass(correct, tmp_path):
+    """Long titles that reach over the next tile's, and the library's to_image (the notebook
+    itself shows it) for each tile: the red of a marked tile's title is its own alone."""
+    plt = viz()
+    from mnist_scratch import visualize
+
+    def long_titles(images, labels, path, guesses=None):
+        fig, axes = plt.subplots(2, 10, figsize=(10, 2.6))
+        for ax in axes.flat:
+            ax.axis("off")
+        for k, (ax, x, label) in enumerate(zip(axes.flat, images, labels)):
+            ax.axis("on")
+            ax.imshow(visualize.to_image(x), cmap="gray_r")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            wrong = guesses is not None and guesses[k] != label
+            ax.set_title("label %d, guess %s" % (label, "-" if guesses is None else guesses[k]),
+                         fontsize=9, color="red" if wrong else "black")
+            for spine in ax.spines.values():
+                spine.set_color("red" if wrong else "black")
+                spine.set_linewidth(3 if wrong else 1)
+        fig.tight_layout()
+        fig.savefig(path, dpi=150)
+        return fig
+    examples = load_mnist("test", limit=12)
+    fig = long_titles([x for x, _ in examples], [y for _, y in examples],
+                      str(tmp_path / "overlap.png"))
+    titles = [ax.title.get_window_extent(fig.canvas.get_renderer()) for ax in fig.axes[:2]]
+    assert titles[0].x1 > titles[1].x0   # the titles do reach over each other
+    plt.close(fig)
+    assert [o.status for o in outcomes("plot_images", long_titles, tmp_path)] == ["PASS"] * 2
+
+    def library_to_image(row):   # but weights_to_image itself is the student's to write
+        return visualize.to_image(row)
+    assert "visualize_figures.to_image" in failure("weights_to_image", library_to_image,
+                                                   tmp_path).got
+
+
+@pytest.mark.step6
 def test_plot_weights_mistakes(correct, tmp_path):
     plt = viz()
 
@@ -176,6 +216,13 @@ def test_plot_weights_mistakes(correct, tmp_path):
         return draw([own], path)
     last = failure("plot_weights", scaled_per_tile, tmp_path)
     assert last.expected == "one colour scale for every tile"
+
+    from mnist_scratch import visualize
+
+    def library_tiles(weights, path):
+        return visualize.plot_weight_images(weights[0], path=path)
+    assert "visualize_figures.plot_weight_images" in failure("plot_weights", library_tiles,
+                                                             tmp_path).got
 
 
 @pytest.mark.step6

@@ -223,6 +223,7 @@ class Checker:
             if not self.contain_interrupts:
                 raise
             raise Failed("a result", "it raised KeyboardInterrupt",
+                         public_got="it raised KeyboardInterrupt",
                          error="KeyboardInterrupt") from None
         except BaseException as e:  # the student's bug (or an exit()), reported as a failure
             if watch.library_call:

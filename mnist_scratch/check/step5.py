@@ -132,6 +132,10 @@ ONE_EPOCH_SHORT = ("learn with one epoch returned the network it starts from: yo
 NOTHING_MOVED = ("Nothing moved in any epoch: learn returned the network it starts from. Did "
                  "you write eta // m? // is integer (floor) division: 3.0 // 10 is 0.0, so "
                  "every step is zero. Write eta / m.")
+DIVIDED_BY_BATCH_SIZE = ("Every step was too small: you divided by mini_batch_size. Here the "
+                         "one mini-batch holds fewer examples than that (there are fewer "
+                         "examples), as the last batch of an epoch often does: the step is "
+                         "eta / m with m = len(mini_batch), the examples it really holds.")
 ONE_EPOCH_TOO_MANY = ("Your learn ran one epoch too many: for epoch in range(epochs) runs "
                       "exactly `epochs` times; range(epochs + 1) and range(0, epochs + 1) "
                       "one more.")
@@ -208,22 +212,27 @@ def _epochs_case(checker, f, data, sizes, m, seed):
                          "(what it returns with eta = 0)",
                          NOTHING_MOVED if [w2, b2] == [w1, b1] else ONE_EPOCH_SHORT,
                          title=one_epoch, public_got="the network learn starts from")
-        first_w, first_b = _library_epoch(start[0], start[1], data, ETA)
-        second_w, second_b = _library_epoch(first_w, first_b, data, ETA)
+        first = _library_epoch(start[0], start[1], data, ETA)
+        diagnoses = [(_library_epoch(first[0], first[1], data, ETA), ONE_EPOCH_TOO_MANY)]
+        if m > len(data):   # eta / mini_batch_size instead of eta / len(mini_batch)
+            diagnoses.append((_library_epoch(start[0], start[1], data, ETA * len(data) / m),
+                              DIVIDED_BY_BATCH_SIZE))
         try:
-            expect_close(first_b, b1, tol=1e-9, hint=EPOCH_HINT,
-                         diagnoses=[(second_b, ONE_EPOCH_TOO_MANY)])
-            expect_close(first_w, w1, tol=1e-9, hint=EPOCH_HINT,
-                         diagnoses=[(second_w, ONE_EPOCH_TOO_MANY)])
+            _expect_network(first, (w1, b1), diagnoses)
         except Failed as e:
             e.title = one_epoch
             raise
-    new_w, new_b = _library_epoch(w1, b1, data, ETA)
-    more_w, more_b = _library_epoch(new_w, new_b, data, ETA)
-    expect_close(new_b, b2, tol=1e-9, hint=EPOCH_HINT,
-                 diagnoses=[(b1, EPOCHS_IGNORED), (more_b, ONE_EPOCH_TOO_MANY)])
-    expect_close(new_w, w2, tol=1e-9, hint=EPOCH_HINT,
-                 diagnoses=[(w1, EPOCHS_IGNORED), (more_w, ONE_EPOCH_TOO_MANY)])
+    new = _library_epoch(w1, b1, data, ETA)
+    _expect_network(new, (w2, b2), [((w1, b1), EPOCHS_IGNORED),
+                                    (_library_epoch(new[0], new[1], data, ETA), ONE_EPOCH_TOO_MANY)])
+
+
+def _expect_network(expected, got, diagnoses):
+    """Fail unless the (weights, biases) got are the expected ones; ``diagnoses``: (wrong
+    (weights, biases), hint) pairs. The biases first: fewer numbers to show."""
+    for i in (1, 0):
+        expect_close(expected[i], got[i], tol=1e-9, hint=EPOCH_HINT,
+                     diagnoses=[(wrong[i], hint) for wrong, hint in diagnoses])
 
 
 def check_learn(checker, f):

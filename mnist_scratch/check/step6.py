@@ -19,7 +19,7 @@ import os
 from ..network import Network
 from ..visualize_checks import (SAVE_HINT, TRANSPOSED, changed, close_figure,
                                 expect_tiles_show, figure_of, fresh_path, gif_frames,
-                                image_axes, need_viz, not_blank, read_png, red_in,
+                                image_axes, need_viz, not_blank, read_png, red_per_tile,
                                 red_pixels, render, tile_pixels, tiles_per_row)
 from .compare import Failed, describe, expect_close, short
 
@@ -88,9 +88,7 @@ def _images_case(checker, f, count, wrong):
                 raise Failed("tile %d titled with its label, %d" % (k, label),
                              "the title %r" % title.strip(),
                              "ax.set_title(str(labels[k])) for tile k (e.g. 'label 7').")
-        image, renderer = render(fig)
-        for k, ax in enumerate(tiles):
-            red = red_in(ax, image, renderer)
+        for k, red in enumerate(red_per_tile(tiles, *render(fig))):
             if wrong is not None and k in wrong and red < MARKED:
                 raise Failed("tile %d (label %d, guess %d) marked in red"
                              % (k, before[1][k], before[2][k]),
@@ -326,8 +324,17 @@ HINTS = {
     "make_gif": GIF_HINT,
 }
 
-# function -> the library modules whose functions count as its answer (watch.py)
-ANSWERS = {name: ("visualize_figures", "gifwriter", "gif", "plots") for name in CHECKS}
+# function -> the library's functions (and modules) that count as its answer (watch.py).
+# Only the drawing ones: a helper such as visualize.to_image, which the notebook
+# itself shows, may be used in plot_images.
+_WEIGHT_TILES = ("visualize_figures.plot_weight_images", "gifwriter.render_weight_frames")
+ANSWERS = {
+    "weights_to_image": ("visualize_figures.to_image",),
+    "plot_images": ("visualize_figures.plot_images",),
+    "plot_weights": _WEIGHT_TILES,
+    "plot_history": ("visualize_figures.plot_learning_curves", "plots"),
+    "make_gif": _WEIGHT_TILES + ("gifwriter", "gif"),
+}
 
 # Seconds the checks may take in the sandbox (the default is 10 s): the first
 # import of matplotlib can take a while on a fresh machine (its font cache).

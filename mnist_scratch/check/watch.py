@@ -15,7 +15,7 @@ code that trusts the function:
   ``Network.backprop``): the exercise is to write it. While the function runs,
   ``sys.setprofile`` sees every Python function it calls; one that belongs to
   ``mnist_scratch`` and is the exercise's answer (the library function of the
-  same name, or a module of ANSWERS) is reported. The student's own helpers,
+  same name, or a module or function named in ANSWERS) is reported. The student's own helpers,
   the standard library and the checker itself never count.
 
 Watching costs time (a Python call per function call), so each call is
@@ -45,9 +45,10 @@ _NOT_LIBRARY = ("mnist_scratch.check", "mnist_scratch.exercises")
 
 _NETWORK = ("network", "training", "gradcheck")
 
-# function -> the modules of mnist_scratch whose every function is its answer.
-# Besides these, a library function with the exercise's own name always counts
-# (linalg.argmax for argmax). A step module may add to this with its own ANSWERS.
+# function -> the parts of mnist_scratch that are its answer: a module ("linalg": its
+# every function) or one function ("visualize_figures.to_image"). Besides these, a
+# library function with the exercise's own name always counts (linalg.argmax for
+# argmax). A step module may add to this with its own ANSWERS.
 ANSWERS = {
     "read_labels": ("idx", "datasets"), "read_images": ("idx", "datasets"),
     "image_to_vector": ("idx", "datasets"),
@@ -127,8 +128,9 @@ class Watch:
     Args:
         name: the exercise, e.g. "matvec" (None: do not look for library calls).
         args: the arguments of the call.
-        answers: the library modules whose functions count as the answer
-            (besides the functions called ``name``).
+        answers: the library modules ("linalg") and functions
+            ("visualize_figures.to_image") that count as the answer (besides the
+            functions called ``name``).
         verdicts: a dict kept between calls of the same exercise: code object ->
             the library function it is, if it is an answer ("" if not).
 
@@ -191,7 +193,9 @@ class Watch:
                 module.startswith(_NOT_LIBRARY):
             return ""
         code = frame.f_code
-        if code.co_name != self.name and module[len(_PACKAGE):] not in self.answers:
+        inside = module[len(_PACKAGE):]
+        if code.co_name != self.name and inside not in self.answers and \
+                "%s.%s" % (inside, code.co_name) not in self.answers:
             return ""
         qualname = getattr(code, "co_qualname", None)  # Python 3.11 and later
         if qualname is None:

@@ -274,7 +274,8 @@ def create_batches(data, mini_batch_size, rng):
 def update_mini_batch(weights, biases, mini_batch, eta):
     """One step of gradient descent for a multilayer network, using backprop.
 
-    Sum backprop's gradients over the mini-batch (y = one_hot(label)), then
+    Sum backprop's gradients over the mini-batch (y = one_hot(label)); with m =
+    len(mini_batch) (the last batch may be smaller than the others),
     w -> w - (eta / m) * sum of nabla_w, b -> b - (eta / m) * sum of nabla_b.
 
     Returns:
