@@ -18,9 +18,8 @@ import pytest
 from mnist_scratch import check
 from mnist_scratch.check import step2, step3, step5
 from mnist_scratch.check.compare import short
-from test_check import assert_mistake_caught, run, solution, statuses_by_function
+from test_check import STEP_MARKS, assert_mistake_caught, run, solution, statuses_by_function
 
-STEP_MARKS = {step: getattr(pytest.mark, "step%d" % step) for step in check.STEPS}
 
 MISTAKES = [
     (1, "wrong_magic_images", "read_images", [

@@ -149,13 +149,19 @@ def create_batches(data, mini_batch_size, rng):
     return [shuffled[k:k + mini_batch_size] for k in range(0, len(shuffled), mini_batch_size)]
 
 
-def update_mini_batch(weights, biases, mini_batch, eta):
+def gradient_sums(weights, biases, mini_batch):
+    """The sums over the mini-batch of backprop's nabla_b and nabla_w."""
     sum_b = [[0.0] * len(b) for b in biases]
     sum_w = [[[0.0] * len(row) for row in w] for w in weights]
     for x, label in mini_batch:
         nabla_b, nabla_w = backprop(weights, biases, x, one_hot(label, len(biases[-1])))
         sum_b = [add(s, g) for s, g in zip(sum_b, nabla_b)]
         sum_w = [[add(s, g) for s, g in zip(sw, gw)] for sw, gw in zip(sum_w, nabla_w)]
+    return sum_b, sum_w
+
+
+def update_mini_batch(weights, biases, mini_batch, eta):
+    sum_b, sum_w = gradient_sums(weights, biases, mini_batch)
     step = eta / len(mini_batch)
     new_weights = [[sub(row, scale(step, g)) for row, g in zip(w, sw)]
                    for w, sw in zip(weights, sum_w)]
@@ -193,17 +199,6 @@ def softmax(z):
     exps = [math.exp(v - biggest) for v in z]
     total = sum(exps)
     return [e / total for e in exps]
-
-
-def gradient_sums(weights, biases, mini_batch):
-    """The sums over the mini-batch of backprop's nabla_b and nabla_w."""
-    sum_b = [[0.0] * len(b) for b in biases]
-    sum_w = [[[0.0] * len(row) for row in w] for w in weights]
-    for x, label in mini_batch:
-        nabla_b, nabla_w = backprop(weights, biases, x, one_hot(label, len(biases[-1])))
-        sum_b = [add(s, g) for s, g in zip(sum_b, nabla_b)]
-        sum_w = [[add(s, g) for s, g in zip(sw, gw)] for sw, gw in zip(sum_w, nabla_w)]
-    return sum_b, sum_w
 
 
 def update_mini_batch_l2(weights, biases, mini_batch, eta, lmbda, n):
